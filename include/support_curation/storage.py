@@ -84,7 +84,7 @@ class LocalStorage:
 
 @dataclass
 class S3Storage:
-    """An S3 bucket and prefix, reached through a boto3 client (from an Airflow connection or boto3's own chain)."""
+    """An S3 bucket and prefix, through a boto3 client (from an Airflow connection or boto3's chain)."""
 
     bucket: str
     prefix: str
@@ -137,9 +137,7 @@ def s3_client(aws_conn_id: str | None = None, endpoint_url: str | None = None) -
     return boto3.client("s3", endpoint_url=endpoint_url)
 
 
-def open_storage(
-    root: str, *, aws_conn_id: str | None = None, endpoint_url: str | None = None
-) -> Storage:
+def open_storage(root: str, *, aws_conn_id: str | None = None, endpoint_url: str | None = None) -> Storage:
     """Open ``s3://bucket/prefix`` or a local folder path as a :class:`Storage`."""
     parsed = urlparse(root)
     if parsed.scheme == "s3":

@@ -1,0 +1,104 @@
+"""Settings and policy loading: the only module that reads the environment.
+
+Settings come from ``CURATION_*`` environment variables (or a gitignored ``.local.env``); connections to
+systems come from Airflow connections (``AIRFLOW_CONN_*``) named by the settings. The embedded defaults
+run everything on local disk under ``./data`` with a SQLite helpdesk.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+POLICIES_DIR = PROJECT_ROOT / "include" / "policies"
+DATASET = "support_conversations"
+# Only for the embedded demo: a deployment sets CURATION_HMAC_KEY (a secret) and the demo key is refused.
+DEMO_HMAC_KEY = "demo-key-not-secret"
+
+
+class Settings(BaseSettings):
+    """Where data comes from and goes to. Every field maps to ``CURATION_<NAME>``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CURATION_", env_file=".local.env", extra="ignore", frozen=True
+    )
+
+    data_dir: Path = PROJECT_ROOT / "data"
+    helpdesk_conn_id: str | None = None  # Airflow connection of the helpdesk database
+    helpdesk_url: str | None = None  # or a SQLAlchemy URL; default: SQLite under data_dir
+    chat_root: str | None = None  # chat export landing root: folder or s3://bucket/prefix
+    output_root: str | None = None  # training sets, quarantine, reports
+    staging_root: str | None = None  # worker-shared scratch space for one run (raw data: restricted)
+    aws_conn_id: str | None = None  # Airflow connection for every s3:// root
+    s3_endpoint_url: str | None = None  # used when no aws_conn_id is given (e.g. MinIO)
+    hmac_key: SecretStr = SecretStr(DEMO_HMAC_KEY)
+    policy_path: Path = POLICIES_DIR / "pipeline_v1.yaml"
+    chunk_size: int = Field(default=200, ge=1)  # conversations per redaction task
+
+    @property
+    def resolved_helpdesk_url(self) -> str:
+        return self.helpdesk_url or f"sqlite:///{self.data_dir / 'helpdesk.db'}"
+
+    @property
+    def resolved_chat_root(self) -> str:
+        return self.chat_root or str(self.data_dir / "landing")
+
+    @property
+    def resolved_output_root(self) -> str:
+        return self.output_root or str(self.data_dir / "lake")
+
+    @property
+    def resolved_staging_root(self) -> str:
+        return self.staging_root or str(self.data_dir / "staging")
+
+
+class MinimisePolicy(BaseModel):
+    conversation_fields: list[str]
+    drop_internal_notes: bool = True
+    roles: dict[str, str]
+
+
+class LimitsPolicy(BaseModel):
+    max_message_chars: int = 20_000
+    max_messages: int = 500
+
+
+class ValidationPolicy(BaseModel):
+    min_records: int = 0
+    max_records: int = 2_000_000
+
+
+class PipelinePolicy(BaseModel):
+    """The versioned pipeline policy (``include/policies/pipeline_*.yaml``)."""
+
+    version: str
+    purpose: str
+    scope_by_channel: dict[str, str]
+    redaction_policy: str
+    minimise: MinimisePolicy
+    limits: LimitsPolicy = LimitsPolicy()
+    validation: ValidationPolicy = ValidationPolicy()
+    sha256: str = ""  # of the policy file, recorded in manifests
+
+    @property
+    def redaction_policy_path(self) -> Path:
+        return POLICIES_DIR / self.redaction_policy
+
+
+@functools.cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+@functools.cache
+def load_policy(path: Path | str | None = None) -> PipelinePolicy:
+    """Load and validate a pipeline policy file (default: the one the settings name)."""
+    policy_path = Path(path) if path else get_settings().policy_path
+    raw = policy_path.read_bytes()
+    return PipelinePolicy(**yaml.safe_load(raw), sha256=hashlib.sha256(raw).hexdigest())

@@ -1,0 +1,407 @@
+"""The stages of one data interval, as plain functions the DAG wraps (and the CLI and tests call directly).
+
+Each stage reads and writes chunk files in staging and returns only paths and counts (safe for XCom).
+Counts reconcile: extracted = published + excluded (by reason) + quarantined (by reason).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from support_curation import consent, publish
+from support_curation.config import DATASET, get_settings, load_policy
+from support_curation.records import add_counts, read_jsonl_gz, write_jsonl_gz
+from support_curation.sources.chat_exports import extract_chats
+from support_curation.sources.helpdesk import extract_tickets, helpdesk_engine
+from support_curation.storage import open_storage
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from sqlalchemy import Engine
+
+    from support_curation.config import PipelinePolicy, Settings
+    from support_curation.storage import Storage
+
+log = logging.getLogger(__name__)
+
+VALIDATION_FAILED = "validation_failed"
+REVIEW_REQUIRED = "review_required"  # a sensitive topic whose policy action routes it to a person
+
+
+class ValidationFailed(RuntimeError):
+    """The batch failed validation; it was quarantined and nothing was published. Message: counts only."""
+
+
+class CountsDoNotReconcile(RuntimeError):
+    """Records went missing between stages: refuse to publish."""
+
+
+@dataclass(frozen=True)
+class Interval:
+    start: datetime
+    end: datetime
+
+    @property
+    def partition(self) -> str:
+        return f"dt={self.start.date().isoformat()}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.isoformat()}/{self.end.isoformat()}"
+
+    @classmethod
+    def parse(cls, start: datetime | str, end: datetime | str) -> Interval:
+        def as_dt(value: datetime | str) -> datetime:
+            parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+            if parsed.tzinfo is None:
+                raise ValueError("interval bounds must be timezone-aware")
+            return parsed
+
+        return cls(as_dt(start), as_dt(end))
+
+
+class Runtime:
+    """Settings, policy and storages for one interval; storages and engines open lazily."""
+
+    def __init__(self, interval: Interval, settings: Settings | None = None) -> None:
+        self.interval = interval
+        self.settings = settings or get_settings()
+        self.policy: PipelinePolicy = load_policy(self.settings.policy_path)
+
+    def _open(self, root: str) -> Storage:
+        return open_storage(
+            root, aws_conn_id=self.settings.aws_conn_id, endpoint_url=self.settings.s3_endpoint_url
+        )
+
+    @cached_property
+    def output(self) -> Storage:
+        return self._open(self.settings.resolved_output_root)
+
+    @cached_property
+    def staging(self) -> Storage:
+        return self._open(self.settings.resolved_staging_root)
+
+    @cached_property
+    def landing(self) -> Storage:
+        return self._open(self.settings.resolved_chat_root)
+
+    @cached_property
+    def helpdesk(self) -> Engine:
+        return helpdesk_engine(self.settings)
+
+    @property
+    def hmac_key(self) -> str:
+        return self.settings.hmac_key.get_secret_value()
+
+    @property
+    def staging_prefix(self) -> str:
+        return f"{DATASET}/{self.interval.partition}"
+
+    @property
+    def quarantine_prefix(self) -> str:
+        return f"quarantine/{DATASET}/{self.interval.partition}"
+
+    @property
+    def report_prefix(self) -> str:
+        return f"reports/{DATASET}/{self.interval.partition}"
+
+    @property
+    def policy_version(self) -> str:
+        from support_curation.redaction import get_redactor
+
+        return f"{self.policy.version}+{get_redactor(self.policy.redaction_policy_path).policy_version}"
+
+
+# --- 1-2. extract and minimise -------------------------------------------------------------------
+
+
+def extract(source: str, rt: Runtime) -> dict[str, Any]:
+    """Stage one source's conversations for the interval; quarantine bad input with reasons."""
+    prefix = f"{rt.staging_prefix}/extracted/{source}"
+    rt.staging.delete(rt.staging.list(prefix + "/"))  # a rerun starts clean
+    common = {
+        "start": rt.interval.start,
+        "end": rt.interval.end,
+        "policy": rt.policy,
+        "hmac_key": rt.hmac_key,
+        "staging": rt.staging,
+        "prefix": prefix,
+        "chunk_size": rt.settings.chunk_size,
+    }
+    if source == "tickets":
+        batch = extract_tickets(rt.helpdesk, **common)
+    elif source == "chat":
+        batch = extract_chats(rt.landing, rt.helpdesk, **common)
+    else:
+        raise ValueError(f"unknown source {source!r}")
+    result = batch.result(source)
+    # quarantine entries hold a reference and a reason, never content
+    write_jsonl_gz(rt.output, f"{rt.quarantine_prefix}/extract-{source}.jsonl.gz", batch.quarantine)
+    log.info(
+        "extracted %s: %d conversations, %d chunks, excluded %s, quarantined %s",
+        source,
+        result["extracted"],
+        len(result["chunks"]),
+        result["excluded"],
+        result["quarantined"],
+    )
+    return result
+
+
+# --- 3. consent join ------------------------------------------------------------------------------
+
+
+def consent_join(extracts: Sequence[dict[str, Any]], rt: Runtime) -> dict[str, Any]:
+    """Keep conversations whose customer consented for the purpose and scope; count the rest by reason."""
+    prefix = f"{rt.staging_prefix}/consented"
+    rt.staging.delete(rt.staging.list(prefix + "/"))
+    chunks: list[str] = []
+    excluded: dict[str, int] = {}
+    kept = 0
+    for chunk_key in [k for e in extracts for k in e["chunks"]]:
+        conversations = list(read_jsonl_gz(rt.staging, chunk_key))
+        decisions = _decide(rt, conversations)
+        keep = []
+        for conversation, decision in zip(conversations, decisions, strict=True):
+            if decision.granted:
+                keep.append(conversation)
+            else:
+                excluded = add_counts(excluded, {decision.reason or "no_consent": 1})
+        if keep:
+            key = f"{prefix}/chunk-{len(chunks):05d}.jsonl.gz"
+            write_jsonl_gz(rt.staging, key, keep)
+            chunks.append(key)
+            kept += len(keep)
+    log.info("consent: kept %d conversations, excluded %s", kept, excluded)
+    return {"chunks": chunks, "consented": kept, "excluded": excluded}
+
+
+def _decide(rt: Runtime, conversations: Sequence[dict[str, Any]]) -> list[consent.ConsentDecision]:
+    events = consent.load_events(rt.helpdesk, (c["customer_id"] for c in conversations), rt.policy.purpose)
+    return consent.decide_many(
+        events,
+        [(c["customer_id"], c["scope"]) for c in conversations],
+        purpose=rt.policy.purpose,
+        as_of=rt.interval.end,
+    )
+
+
+# --- 4. redact ------------------------------------------------------------------------------------
+
+
+def redact_chunk(chunk_key: str, rt: Runtime) -> dict[str, Any]:
+    """Redact one chunk into curated records (beside what validation needs to check them)."""
+    from support_curation.redaction import get_redactor
+
+    redactor = get_redactor(rt.policy.redaction_policy_path)
+    policy_version = rt.policy_version
+    fields = rt.policy.minimise.conversation_fields
+    rows, excluded, quarantined, entities = [], {}, {}, {}
+    for conversation in read_jsonl_gz(rt.staging, chunk_key):
+        result = redactor.redact_conversation(
+            conversation["messages"], known_identifiers=conversation["known_identifiers"]
+        )
+        if result.action == "exclude":
+            excluded = add_counts(excluded, {f"sensitive_topic:{'+'.join(result.flags)}": 1})
+            continue
+        if result.action == "review":
+            quarantined = add_counts(quarantined, {REVIEW_REQUIRED: 1})
+            continue
+        entities = add_counts(entities, result.entities)
+        record = {
+            "record_id": conversation["record_id"],
+            "source": conversation["source"],
+            "interval": rt.interval.label,
+            **{name: conversation.get(name) for name in fields},
+            "messages": result.messages,
+            "entities": dict(sorted(result.entities.items())),
+            "flags": result.flags,
+            "policy_version": policy_version,
+        }
+        known = sorted({v for values in conversation["known_identifiers"].values() for v in values})
+        rows.append(
+            {
+                "record": record,
+                "known_identifiers": known,
+                "customer_id": conversation["customer_id"],
+                "scope": conversation["scope"],
+            }
+        )
+    out_key = chunk_key.replace("/consented/", "/redacted/")
+    write_jsonl_gz(rt.staging, out_key, rows)
+    return {
+        "chunk": out_key,
+        "records": len(rows),
+        "excluded": excluded,
+        "quarantined": quarantined,
+        "entities": entities,
+    }
+
+
+# --- 5. validate ----------------------------------------------------------------------------------
+
+
+def _redacted_rows(rt: Runtime, redacted: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+    for result in redacted:
+        yield from read_jsonl_gz(rt.staging, result["chunk"])
+
+
+def validate(redacted: Sequence[dict[str, Any]], rt: Runtime) -> dict[str, Any]:
+    """Run the expectation suites on the batch; publish the report; quarantine the batch if it fails."""
+    from support_curation.validation import build_validation_frame, validate_batch
+
+    rows = list(_redacted_rows(rt, redacted))
+    events = consent.load_events(rt.helpdesk, (r["customer_id"] for r in rows), rt.policy.purpose)
+    consent_granted = {
+        r["record"]["record_id"]: consent.decide(
+            events.get(r["customer_id"], []),
+            purpose=rt.policy.purpose,
+            scope=r["scope"],
+            as_of=rt.interval.end,
+        ).granted
+        for r in rows
+    }
+    frame = build_validation_frame(
+        [r["record"] for r in rows],
+        {r["record"]["record_id"]: r["known_identifiers"] for r in rows},
+        consent_granted,
+    )
+    with tempfile.TemporaryDirectory(prefix="curation-report-") as tmp:
+        outcome = validate_batch(
+            frame,
+            policy_version=rt.policy_version,
+            min_records=rt.policy.validation.min_records,
+            max_records=rt.policy.validation.max_records,
+            report_dir=Path(tmp),
+            run_name=rt.interval.partition,
+        )
+        report_uri = _publish_report(rt, Path(tmp), outcome.report_index, outcome.summary())
+    result = {
+        "success": outcome.success,
+        "records": len(rows),
+        "summary": outcome.summary(),
+        "report": report_uri,
+    }
+    failed_batch_key = f"{rt.quarantine_prefix}/validation_failed.jsonl.gz"
+    if outcome.success:
+        rt.output.delete([failed_batch_key])  # an earlier failed run of this interval is superseded
+        return result
+    # Fail closed: the batch goes to the restricted quarantine area, nothing of it is published.
+    write_jsonl_gz(rt.output, failed_batch_key, (r["record"] for r in rows))
+    rt.output.put_bytes(
+        f"{rt.quarantine_prefix}/validation_failed.json",
+        json.dumps({"records": len(rows), "validation": result["summary"]}, indent=2).encode(),
+    )
+    raise ValidationFailed(
+        f"validation failed for {rt.interval.partition}: {len(rows)} records quarantined, "
+        f"{len(outcome.failing_record_ids)} failing row checks; report: {report_uri}"
+    )
+
+
+def _publish_report(rt: Runtime, site: Path, index: Path | None, summary: dict[str, Any]) -> str:
+    """Copy the Data Docs site and a summary under ``reports/``, replacing an earlier run's."""
+    rt.output.delete(rt.output.list(rt.report_prefix + "/"))
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        rt.output.put_bytes(f"{rt.report_prefix}/{path.relative_to(site).as_posix()}", path.read_bytes())
+    rt.output.put_bytes(f"{rt.report_prefix}/validation_summary.json", json.dumps(summary, indent=2).encode())
+    key = f"{rt.report_prefix}/{index.relative_to(site).as_posix()}" if index else rt.report_prefix
+    return rt.output.uri(key)
+
+
+# --- 6. publish -----------------------------------------------------------------------------------
+
+
+def reconcile(
+    extracts: Sequence[dict[str, Any]],
+    consented: dict[str, Any],
+    redacted: Sequence[dict[str, Any]],
+) -> dict[str, Any]:
+    """The interval's counts; raises if any record is unaccounted for."""
+    extracted = sum(e["extracted"] for e in extracts)
+    excluded: dict[str, int] = {}
+    quarantined: dict[str, int] = {}
+    for stage in [*extracts, consented, *redacted]:
+        excluded = add_counts(excluded, stage.get("excluded", {}))
+        quarantined = add_counts(quarantined, stage.get("quarantined", {}))
+    published = sum(r["records"] for r in redacted)
+    accounted = published + sum(excluded.values()) + sum(quarantined.values())
+    if accounted != extracted:
+        raise CountsDoNotReconcile(f"extracted {extracted} but accounted for {accounted}")
+    return {
+        "extracted": extracted,
+        "extracted_by_source": {e["source"]: e["extracted"] for e in extracts},
+        "published": published,
+        "excluded": excluded,
+        "quarantined": quarantined,
+    }
+
+
+def publish_interval(
+    extracts: Sequence[dict[str, Any]],
+    consented: dict[str, Any],
+    redacted: Sequence[dict[str, Any]],
+    validation: dict[str, Any],
+    rt: Runtime,
+) -> dict[str, Any]:
+    """Publish the validated batch atomically (data files, then the manifest)."""
+    if not validation.get("success"):
+        raise ValidationFailed("refusing to publish a batch that did not pass validation")
+    counts = reconcile(extracts, consented, redacted)
+    rows = ((r["record"], r["customer_id"]) for r in _redacted_rows(rt, redacted))
+    manifest = publish.publish_partition(
+        rt.output,
+        dataset=DATASET,
+        partition=rt.interval.partition,
+        rows=rows,
+        hmac_key=rt.hmac_key,
+        metadata={
+            "interval": {"start": rt.interval.start.isoformat(), "end": rt.interval.end.isoformat()},
+            "counts": counts,
+            "policy_version": rt.policy_version,
+            "policy_sha256": rt.policy.sha256,
+            "validation": {"success": True, "summary": validation["summary"], "report": validation["report"]},
+            "entities": _entity_totals(redacted),
+        },
+    )
+    log.info("published %s: %s", rt.interval.partition, counts)
+    return {"manifest": manifest.uri, "counts": counts, "files": len(manifest.files)}
+
+
+def _entity_totals(redacted: Sequence[dict[str, Any]]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for result in redacted:
+        totals = add_counts(totals, result.get("entities", {}))
+    return totals
+
+
+# --- 7. clean up ----------------------------------------------------------------------------------
+
+
+def cleanup_staging(rt: Runtime) -> int:
+    """Raw data must not outlive the run: remove the interval's staging files."""
+    keys = rt.staging.list(rt.staging_prefix + "/")
+    rt.staging.delete(keys)
+    return len(keys)
+
+
+def run_interval(interval: Interval, settings: Settings | None = None) -> dict[str, Any]:
+    """All stages in one process: what the DAG does, for the CLI and tests."""
+    rt = Runtime(interval, settings)
+    try:
+        extracts = [extract(source, rt) for source in ("tickets", "chat")]
+        consented = consent_join(extracts, rt)
+        redacted = [redact_chunk(key, rt) for key in consented["chunks"]]
+        validation = validate(redacted, rt)
+        return publish_interval(extracts, consented, redacted, validation, rt) | {
+            "report": validation["report"]
+        }
+    finally:
+        cleanup_staging(rt)

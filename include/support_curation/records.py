@@ -1,0 +1,71 @@
+"""Record ids and chunk files: gzip JSON Lines, written deterministically (same rows, same bytes)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import hmac
+import io
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from support_curation.storage import Storage
+
+
+def record_id(key: str, source: str, source_id: str) -> str:
+    """Keyed hash of a source id: stable across reruns, meaningless without the key."""
+    digest = hmac.new(key.encode(), f"{source}:{source_id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def subject_id(key: str, customer_id: str) -> str:
+    """Keyed hash of a customer id, for indexes that must not hold raw ids."""
+    return record_id(key, "customer", customer_id)
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    key: str
+    sha256: str
+    records: int
+    bytes: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "sha256": self.sha256, "records": self.records, "bytes": self.bytes}
+
+
+def encode_jsonl_gz(rows: Iterable[dict[str, Any]]) -> tuple[bytes, int]:
+    """Gzip JSON Lines with no timestamp or file name in the header, so equal rows give equal bytes."""
+    buffer = io.BytesIO()
+    count = 0
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            handle.write(b"\n")
+            count += 1
+    return buffer.getvalue(), count
+
+
+def write_jsonl_gz(storage: Storage, key: str, rows: Iterable[dict[str, Any]]) -> WrittenFile:
+    data, count = encode_jsonl_gz(rows)
+    storage.put_bytes(key, data)
+    return WrittenFile(key, hashlib.sha256(data).hexdigest(), count, len(data))
+
+
+def read_jsonl_gz(storage: Storage, key: str) -> Iterator[dict[str, Any]]:
+    with gzip.open(io.BytesIO(storage.get_bytes(key)), "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def add_counts(total: dict[str, int], more: dict[str, int]) -> dict[str, int]:
+    """Sum two reason -> count maps (returns a new, key-sorted map)."""
+    merged = dict(total)
+    for reason, count in more.items():
+        merged[reason] = merged.get(reason, 0) + count
+    return dict(sorted(merged.items()))
