@@ -159,29 +159,42 @@ def extract(source: str, rt: Runtime) -> dict[str, Any]:
 # --- 3. consent join ------------------------------------------------------------------------------
 
 
-def consent_join(extracts: Sequence[dict[str, Any]], rt: Runtime) -> dict[str, Any]:
-    """Keep conversations whose customer consented for the purpose and scope; count the rest by reason."""
+def consent_join(extracts: Sequence[dict[str, Any]], rt: Runtime) -> list[dict[str, Any]]:
+    """Keep conversations whose customer consented for the purpose and scope; count the rest by reason.
+
+    One result per extracted chunk (its consented chunk, or None when nothing in it may be used), so
+    every chunk's counts travel with it to redaction.
+    """
     prefix = f"{rt.staging_prefix}/consented"
     rt.staging.delete(rt.staging.list(prefix + "/"))
-    chunks: list[str] = []
-    excluded: dict[str, int] = {}
-    kept = 0
-    for chunk_key in [k for e in extracts for k in e["chunks"]]:
+    results = []
+    for number, chunk_key in enumerate(k for e in extracts for k in e["chunks"]):
         conversations = list(read_jsonl_gz(rt.staging, chunk_key))
         decisions = _decide(rt, conversations)
         keep = []
+        excluded: dict[str, int] = {}
         for conversation, decision in zip(conversations, decisions, strict=True):
             if decision.granted:
                 keep.append(conversation)
             else:
                 excluded = add_counts(excluded, {decision.reason or "no_consent": 1})
-        if keep:
-            key = f"{prefix}/chunk-{len(chunks):05d}.jsonl.gz"
+        key = f"{prefix}/chunk-{number:05d}.jsonl.gz" if keep else None
+        if key:
             write_jsonl_gz(rt.staging, key, keep)
-            chunks.append(key)
-            kept += len(keep)
-    log.info("consent: kept %d conversations, excluded %s", kept, excluded)
-    return {"chunks": chunks, "consented": kept, "excluded": excluded}
+        results.append({"chunk": key, "consented": len(keep), "excluded": excluded})
+    log.info(
+        "consent: kept %d conversations, excluded %s",
+        sum(r["consented"] for r in results),
+        _sum_counts(results, "excluded"),
+    )
+    return results
+
+
+def _sum_counts(stages: Iterable[dict[str, Any]], field: str) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for stage in stages:
+        total = add_counts(total, stage.get(field, {}))
+    return total
 
 
 def _decide(rt: Runtime, conversations: Sequence[dict[str, Any]]) -> list[consent.ConsentDecision]:
@@ -197,10 +210,13 @@ def _decide(rt: Runtime, conversations: Sequence[dict[str, Any]]) -> list[consen
 # --- 4. redact ------------------------------------------------------------------------------------
 
 
-def redact_chunk(chunk_key: str, rt: Runtime) -> dict[str, Any]:
-    """Redact one chunk into curated records (beside what validation needs to check them)."""
+def redact_chunk(consented: dict[str, Any], rt: Runtime) -> dict[str, Any]:
+    """Redact one consented chunk into curated records (beside what validation needs to check them)."""
     from support_curation.redaction import get_redactor
 
+    if consented["chunk"] is None:
+        return {"chunk": None, "records": 0, "excluded": {}, "quarantined": {}, "entities": {}}
+    chunk_key = consented["chunk"]
     redactor = get_redactor(rt.policy.redaction_policy_path)
     policy_version = rt.policy_version
     fields = rt.policy.minimise.conversation_fields
@@ -251,7 +267,8 @@ def redact_chunk(chunk_key: str, rt: Runtime) -> dict[str, Any]:
 
 def _redacted_rows(rt: Runtime, redacted: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
     for result in redacted:
-        yield from read_jsonl_gz(rt.staging, result["chunk"])
+        if result["chunk"]:
+            yield from read_jsonl_gz(rt.staging, result["chunk"])
 
 
 def validate(redacted: Sequence[dict[str, Any]], rt: Runtime) -> dict[str, Any]:
@@ -321,16 +338,14 @@ def _publish_report(rt: Runtime, site: Path, index: Path | None, summary: dict[s
 
 def reconcile(
     extracts: Sequence[dict[str, Any]],
-    consented: dict[str, Any],
+    consented: Sequence[dict[str, Any]],
     redacted: Sequence[dict[str, Any]],
 ) -> dict[str, Any]:
     """The interval's counts; raises if any record is unaccounted for."""
     extracted = sum(e["extracted"] for e in extracts)
-    excluded: dict[str, int] = {}
-    quarantined: dict[str, int] = {}
-    for stage in [*extracts, consented, *redacted]:
-        excluded = add_counts(excluded, stage.get("excluded", {}))
-        quarantined = add_counts(quarantined, stage.get("quarantined", {}))
+    stages = [*extracts, *consented, *redacted]
+    excluded = _sum_counts(stages, "excluded")
+    quarantined = _sum_counts(stages, "quarantined")
     published = sum(r["records"] for r in redacted)
     accounted = published + sum(excluded.values()) + sum(quarantined.values())
     if accounted != extracted:
@@ -346,7 +361,7 @@ def reconcile(
 
 def publish_interval(
     extracts: Sequence[dict[str, Any]],
-    consented: dict[str, Any],
+    consented: Sequence[dict[str, Any]],
     redacted: Sequence[dict[str, Any]],
     validation: dict[str, Any],
     rt: Runtime,
@@ -368,18 +383,11 @@ def publish_interval(
             "policy_version": rt.policy_version,
             "policy_sha256": rt.policy.sha256,
             "validation": {"success": True, "summary": validation["summary"], "report": validation["report"]},
-            "entities": _entity_totals(redacted),
+            "entities": _sum_counts(redacted, "entities"),
         },
     )
     log.info("published %s: %s", rt.interval.partition, counts)
     return {"manifest": manifest.uri, "counts": counts, "files": len(manifest.files)}
-
-
-def _entity_totals(redacted: Sequence[dict[str, Any]]) -> dict[str, int]:
-    totals: dict[str, int] = {}
-    for result in redacted:
-        totals = add_counts(totals, result.get("entities", {}))
-    return totals
 
 
 # --- 7. clean up ----------------------------------------------------------------------------------
@@ -398,7 +406,7 @@ def run_interval(interval: Interval, settings: Settings | None = None) -> dict[s
     try:
         extracts = [extract(source, rt) for source in ("tickets", "chat")]
         consented = consent_join(extracts, rt)
-        redacted = [redact_chunk(key, rt) for key in consented["chunks"]]
+        redacted = [redact_chunk(chunk, rt) for chunk in consented]
         validation = validate(redacted, rt)
         return publish_interval(extracts, consented, redacted, validation, rt) | {
             "report": validation["report"]

@@ -1,0 +1,38 @@
+# Everything runs from the project's own virtualenv (.venv), created on first use.
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.DEFAULT_GOAL := help
+.PHONY: help venv demo up test lint format bench eval clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+venv: ## create or update .venv (quick when nothing changed)
+	@bash scripts/bootstrap.sh
+
+demo: venv ## demo data + the main DAG for the last 3 days, all on local disk under ./data
+	$(VENV)/bin/curate demo
+
+up: venv ## the Airflow UI locally (standalone) with this project's DAGs
+	bash scripts/airflow_up.sh
+
+test: venv ## unit, DAG and integration tests (starts PostgreSQL and an S3 endpoint itself)
+	$(VENV)/bin/pytest -q
+
+lint: venv ## ruff check and format check
+	$(VENV)/bin/ruff check dags include tests bench plugins
+	$(VENV)/bin/ruff format --check dags include tests bench plugins
+
+format: venv
+	$(VENV)/bin/ruff format dags include tests bench plugins
+	$(VENV)/bin/ruff check --fix dags include tests bench plugins
+
+bench: venv ## redaction throughput vs vanilla Presidio (prints a ratio table)
+	$(PY) bench/redaction_throughput.py
+
+eval: venv ## redaction leak figures on ../shared/eval corpora (skips when absent)
+	$(PY) bench/eval_redaction.py
+
+clean: ## remove demo data and caches (keeps .venv)
+	rm -rf data build .pytest_cache .ruff_cache
