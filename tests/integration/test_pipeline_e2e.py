@@ -1,0 +1,223 @@
+"""The main DAG end to end with the real Airflow runtime (``dag.test``), a real PostgreSQL helpdesk and a
+real S3 API endpoint (moto server): consent, redaction, validation, atomic publish, idempotent reruns,
+and failing closed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import create_engine, select
+
+from support_curation.config import DATASET, get_settings, load_policy
+from support_curation.publish import MANIFEST, partition_prefix, read_manifest, verify_partition
+from support_curation.records import record_id, subject_id
+from support_curation.sources.helpdesk_schema import tickets
+from support_curation.storage import open_storage
+
+pytestmark = pytest.mark.integration
+
+DAY_OK = date(2024, 5, 6)
+DAY_FAIL = date(2024, 5, 7)
+HMAC_KEY = "integration-test-key"
+
+
+@pytest.fixture(scope="module")
+def deployment(postgres_url, s3_endpoint, airflow_db, tmp_path_factory):
+    """Demo data in PostgreSQL and S3; settings pointing the pipeline at them through Airflow connections."""
+    from support_curation.demo import generate_demo
+
+    bucket = s3_endpoint["bucket"]
+    env = {
+        "AIRFLOW_CONN_HELPDESK_DB": postgres_url.replace("postgresql+psycopg2://", "postgresql://"),
+        "CURATION_HELPDESK_CONN_ID": "helpdesk_db",
+        "CURATION_AWS_CONN_ID": "curation_s3",
+        "CURATION_CHAT_ROOT": f"s3://{bucket}/landing/exports",
+        "CURATION_OUTPUT_ROOT": f"s3://{bucket}/curated",
+        "CURATION_STAGING_ROOT": f"s3://{bucket}/staging",
+        "CURATION_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+        "CURATION_HMAC_KEY": HMAC_KEY,
+        "CURATION_CHUNK_SIZE": "10",
+    }
+    mp = pytest.MonkeyPatch()
+    for name, value in env.items():
+        mp.setenv(name, value)
+    get_settings.cache_clear()
+    load_policy.cache_clear()
+    settings = get_settings()
+    landing = open_storage(settings.chat_root, aws_conn_id="curation_s3")
+    truth = generate_demo(
+        create_engine(postgres_url),
+        landing,
+        start=DAY_OK,
+        days=2,
+        seed=11,
+        customers=40,
+        tickets_per_day=20,
+        chats_per_day=20,
+    )
+    yield {
+        "engine": create_engine(postgres_url),
+        "output": open_storage(settings.output_root, aws_conn_id="curation_s3"),
+        "staging": open_storage(settings.staging_root, aws_conn_id="curation_s3"),
+        "truth": truth,
+    }
+    mp.undo()
+    get_settings.cache_clear()
+    load_policy.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def dag():
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(get_settings().policy_path.parents[2] / "dags"))
+    assert bag.import_errors == {}
+    return bag.dags["curate_support_conversations"]
+
+
+def run_day(dag, day: date):
+    return dag.test(logical_date=datetime.combine(day, datetime.min.time(), tzinfo=UTC))
+
+
+def snapshot(storage, prefix: str) -> dict[str, bytes]:
+    return {key: storage.get_bytes(key) for key in storage.list(prefix)}
+
+
+def published_records(storage, day: date) -> list[dict]:
+    prefix = partition_prefix(DATASET, f"dt={day}")
+    return [
+        json.loads(line)
+        for key in storage.list(prefix + "/")
+        if key.endswith(".jsonl.gz")
+        for line in gzip.decompress(storage.get_bytes(key)).splitlines()
+    ]
+
+
+def leaked_values(texts: list[str], values: set[str]) -> set[str]:
+    """Truth values found in texts: case-insensitive, whitespace-insensitive, word-bounded."""
+    found = set()
+    haystack = "\n".join(texts)
+    for value in values:
+        body = r"\s+".join(re.escape(part) for part in value.split())
+        if re.search(rf"(?<!\w){body}(?!\w)", haystack, re.IGNORECASE):
+            found.add(value)
+    return found
+
+
+@pytest.fixture(scope="module")
+def first_run(deployment, dag):
+    run = run_day(dag, DAY_OK)
+    return run, snapshot(deployment["output"], f"training_sets/{DATASET}/")
+
+
+def test_run_succeeds_and_publishes_a_manifest_last(deployment, first_run):
+    run, _ = first_run
+    assert run.state == "success"
+    manifest = read_manifest(deployment["output"], DATASET, f"dt={DAY_OK}")
+    assert manifest is not None and manifest["validation"]["success"] is True
+    assert verify_partition(deployment["output"], DATASET, f"dt={DAY_OK}")
+    assert manifest["records"] == manifest["counts"]["published"] > 0
+    assert manifest["policy_version"].startswith("pipeline-v1+")
+    assert deployment["staging"].list(f"{DATASET}/dt={DAY_OK}/") == []  # raw staging is cleaned up
+
+
+def test_counts_reconcile_with_what_the_sources_hold(deployment, first_run):
+    counts = read_manifest(deployment["output"], DATASET, f"dt={DAY_OK}")["counts"]
+    accounted = counts["published"] + sum(counts["excluded"].values()) + sum(counts["quarantined"].values())
+    assert accounted == counts["extracted"]
+    start = datetime.combine(DAY_OK, datetime.min.time(), tzinfo=UTC)
+    with deployment["engine"].connect() as conn:
+        day_tickets = conn.execute(
+            select(tickets.c.ticket_id).where(
+                tickets.c.updated_at >= start, tickets.c.updated_at < start + timedelta(days=1)
+            )
+        ).all()
+    assert counts["extracted_by_source"]["tickets"] == len(day_tickets)
+    assert counts["extracted_by_source"]["chat"] >= 1
+    assert counts["excluded"], "the demo has customers without consent"
+    assert counts["quarantined"], "the demo has malformed chat lines"
+
+
+def record_owners(deployment) -> dict[str, str]:
+    """record_id -> customer_id for every ticket and chat in the sources."""
+    with deployment["engine"].connect() as conn:
+        owners = {
+            record_id(HMAC_KEY, "tickets", t): c
+            for t, c in conn.execute(select(tickets.c.ticket_id, tickets.c.customer_id)).all()
+        }
+    landing = open_storage(get_settings().chat_root, aws_conn_id="curation_s3")
+    for key in landing.list("chats/"):
+        for line in landing.get_bytes(key).splitlines():
+            try:
+                chat = json.loads(line)
+                owners[record_id(HMAC_KEY, "chat", chat["chat_id"])] = chat["customer_id"]
+            except (ValueError, KeyError):
+                continue  # the deliberately malformed lines
+    return owners
+
+
+def test_no_conversation_of_a_customer_without_consent_is_published(deployment, first_run):
+    consent = deployment["truth"].to_json()["consent"]
+    owners = record_owners(deployment)
+    allowed = {"tickets": {"granted"}, "chat": {"granted", "chat_only"}}
+    records = published_records(deployment["output"], DAY_OK)
+    assert {r["source"] for r in records} == {"tickets", "chat"}
+    for record in records:
+        assert consent[owners[record["record_id"]]] in allowed[record["source"]], record["record_id"]
+    index = json.loads(
+        deployment["output"].get_bytes(partition_prefix(DATASET, f"dt={DAY_OK}") + "/_subjects.json")
+    )
+    refused = {c for c, state in consent.items() if state in {"never_asked", "revoked"}}
+    assert refused and not {subject_id(HMAC_KEY, c) for c in refused} & set(index)
+
+
+def test_no_demo_truth_value_appears_in_any_published_file(deployment, first_run):
+    _, files = first_run
+    texts = [gzip.decompress(b).decode() if k.endswith(".gz") else b.decode() for k, b in files.items()]
+    reports = [b.decode(errors="replace") for b in snapshot(deployment["output"], "reports/").values()]
+    assert leaked_values(texts + reports, deployment["truth"].all_values()) == set()
+
+
+def test_rerun_gives_byte_identical_files_and_no_duplicates(deployment, dag, first_run):
+    _, before = first_run
+    run = run_day(dag, DAY_OK)
+    assert run.state == "success"
+    after = snapshot(deployment["output"], f"training_sets/{DATASET}/")
+    assert after == before
+    ids = [r["record_id"] for r in published_records(deployment["output"], DAY_OK)]
+    assert len(ids) == len(set(ids))
+
+
+def test_validation_failure_quarantines_and_publishes_nothing(deployment, dag, first_run, monkeypatch):
+    """A redactor that lets everything through must be caught by validation, and nothing published."""
+    import support_curation.redaction as redaction
+
+    class LeakyRedactor:
+        policy_version = "leaky"
+
+        def redact_conversation(self, messages, known_identifiers=None):
+            return redaction.RedactionResult(
+                messages=[dict(m) for m in messages], entities={}, flags=[], action="keep"
+            )
+
+    monkeypatch.setattr(redaction, "get_redactor", lambda *args, **kwargs: LeakyRedactor())
+    run = run_day(dag, DAY_FAIL)
+    assert run.state == "failed"
+    output = deployment["output"]
+    assert not output.exists(partition_prefix(DATASET, f"dt={DAY_FAIL}") + f"/{MANIFEST}")
+    assert output.list(partition_prefix(DATASET, f"dt={DAY_FAIL}") + "/") == []
+    quarantine = json.loads(output.get_bytes(f"quarantine/{DATASET}/dt={DAY_FAIL}/validation_failed.json"))
+    assert quarantine["records"] > 0 and quarantine["validation"]["success"] is False
+    # the steward-facing outputs name no failing value, though the batch was full of them
+    report_texts = [
+        b.decode(errors="replace") for b in snapshot(output, f"reports/{DATASET}/dt={DAY_FAIL}/").values()
+    ]
+    assert report_texts, "a failing run still publishes its validation report"
+    visible = report_texts + [json.dumps(quarantine)]
+    assert leaked_values(visible, deployment["truth"].all_values()) == set()
+    assert deployment["staging"].list(f"{DATASET}/dt={DAY_FAIL}/") == []
