@@ -1,8 +1,10 @@
 """Atomic, idempotent publication of one partition of a training set.
 
-Order of writes: the old manifest is withdrawn, data files are written, stale files removed, the
-subject index written, and ``_manifest.json`` last. Readers trust a partition only through its
-manifest (files listed with sha256), so they never take a half-written partition for a whole one.
+Files are content-addressed (``part-00000-<sha256 prefix>.jsonl.gz``, ``_subjects-<sha>.json``), so a
+new version of a partition never overwrites a file the current manifest lists. Order of writes:
+new data files, new subject index, then ``_manifest.json`` (one atomic put: the switch), then the
+files no manifest lists any more are removed. A failure at any point leaves the previous version
+readable and complete; the same rows give the same names and bytes, so a rerun changes nothing.
 """
 
 from __future__ import annotations
@@ -16,15 +18,14 @@ from importlib import metadata as importlib_metadata
 from typing import TYPE_CHECKING, Any
 
 from support_curation.config import PROJECT_ROOT
-from support_curation.records import WrittenFile, subject_id, write_jsonl_gz
+from support_curation.records import WrittenFile, encode_jsonl_gz, read_jsonl_gz, subject_id
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from support_curation.storage import Storage
 
 MANIFEST = "_manifest.json"
-SUBJECTS = "_subjects.json"
 RECORDS_PER_PART = 5_000
 
 
@@ -68,7 +69,6 @@ def publish_partition(
     """
     prefix = partition_prefix(dataset, partition)
     existing = set(storage.list(prefix + "/"))
-    storage.delete([f"{prefix}/{MANIFEST}"])  # readers stop trusting the partition while it changes
 
     files: list[WrittenFile] = []
     subjects: dict[str, list[str]] = {}
@@ -76,7 +76,8 @@ def publish_partition(
 
     def flush() -> None:
         if part:
-            files.append(write_jsonl_gz(storage, f"{prefix}/part-{len(files):05d}.jsonl.gz", part))
+            data, count = encode_jsonl_gz(part)
+            files.append(_put_addressed(storage, f"{prefix}/part-{len(files):05d}", ".jsonl.gz", data, count))
             part.clear()
 
     for record, customer_id in rows:
@@ -86,25 +87,29 @@ def publish_partition(
             flush()
     flush()
 
-    subject_body = json.dumps(
-        {k: sorted(v) for k, v in sorted(subjects.items())}, indent=1, sort_keys=True
-    ).encode()
-    storage.put_bytes(f"{prefix}/{SUBJECTS}", subject_body)
-    written = {f.key for f in files} | {f"{prefix}/{SUBJECTS}", f"{prefix}/{MANIFEST}"}
-    storage.delete(sorted(existing - written))
-
+    index = json.dumps({k: sorted(v) for k, v in sorted(subjects.items())}, indent=1).encode()
+    subject_file = _put_addressed(storage, f"{prefix}/_subjects", ".json", index, len(subjects))
     body = {
         "dataset": dataset,
         "partition": partition,
         "format": "jsonl.gz",
         "files": [_relative(f, prefix) for f in files],
         "records": sum(f.records for f in files),
-        "subject_index": {"key": SUBJECTS, "sha256": hashlib.sha256(subject_body).hexdigest()},
+        "subject_index": _relative(subject_file, prefix),
         "code_version": code_version(),
         **metadata,
     }
     storage.put_bytes(f"{prefix}/{MANIFEST}", json.dumps(body, indent=2, sort_keys=True).encode())
+    current = {f.key for f in files} | {subject_file.key, f"{prefix}/{MANIFEST}"}
+    storage.delete(sorted(existing - current))
     return Manifest(uri=storage.uri(f"{prefix}/{MANIFEST}"), files=files, body=body)
+
+
+def _put_addressed(storage: Storage, stem: str, suffix: str, data: bytes, count: int) -> WrittenFile:
+    digest = hashlib.sha256(data).hexdigest()
+    key = f"{stem}-{digest[:16]}{suffix}"
+    storage.put_bytes(key, data)
+    return WrittenFile(key, digest, count, len(data))
 
 
 def _relative(written: WrittenFile, prefix: str) -> dict[str, Any]:
@@ -123,10 +128,29 @@ def verify_partition(storage: Storage, dataset: str, partition: str) -> bool:
     if manifest is None:
         return False
     prefix = partition_prefix(dataset, partition)
+    listed = [*manifest["files"], manifest["subject_index"]]
     return all(
-        hashlib.sha256(storage.get_bytes(f"{prefix}/{f['key']}")).hexdigest() == f["sha256"]
-        for f in manifest["files"]
+        storage.exists(f"{prefix}/{f['key']}")
+        and hashlib.sha256(storage.get_bytes(f"{prefix}/{f['key']}")).hexdigest() == f["sha256"]
+        for f in listed
     )
+
+
+def read_subject_index(storage: Storage, dataset: str, partition: str) -> dict[str, list[str]]:
+    """Subject hash -> record ids of the partition's current version (empty when unpublished)."""
+    manifest = read_manifest(storage, dataset, partition)
+    if manifest is None:
+        return {}
+    key = f"{partition_prefix(dataset, partition)}/{manifest['subject_index']['key']}"
+    return json.loads(storage.get_bytes(key))
+
+
+def read_partition_records(storage: Storage, dataset: str, partition: str) -> Iterator[dict[str, Any]]:
+    """The records of the partition's current version, in manifest order."""
+    manifest = read_manifest(storage, dataset, partition) or {"files": []}
+    prefix = partition_prefix(dataset, partition)
+    for listed in manifest["files"]:
+        yield from read_jsonl_gz(storage, f"{prefix}/{listed['key']}")
 
 
 def published_partitions(storage: Storage, dataset: str) -> list[str]:

@@ -14,7 +14,14 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from support_curation.config import DATASET, get_settings, load_policy
-from support_curation.publish import MANIFEST, partition_prefix, read_manifest, verify_partition
+from support_curation.publish import (
+    MANIFEST,
+    partition_prefix,
+    read_manifest,
+    read_partition_records,
+    read_subject_index,
+    verify_partition,
+)
 from support_curation.records import record_id, subject_id
 from support_curation.sources.helpdesk_schema import tickets
 from support_curation.storage import open_storage
@@ -89,13 +96,7 @@ def snapshot(storage, prefix: str) -> dict[str, bytes]:
 
 
 def published_records(storage, day: date) -> list[dict]:
-    prefix = partition_prefix(DATASET, f"dt={day}")
-    return [
-        json.loads(line)
-        for key in storage.list(prefix + "/")
-        if key.endswith(".jsonl.gz")
-        for line in gzip.decompress(storage.get_bytes(key)).splitlines()
-    ]
+    return list(read_partition_records(storage, DATASET, f"dt={day}"))
 
 
 def leaked_values(texts: list[str], values: set[str]) -> set[str]:
@@ -169,9 +170,7 @@ def test_no_conversation_of_a_customer_without_consent_is_published(deployment, 
     assert {r["source"] for r in records} == {"tickets", "chat"}
     for record in records:
         assert consent[owners[record["record_id"]]] in allowed[record["source"]], record["record_id"]
-    index = json.loads(
-        deployment["output"].get_bytes(partition_prefix(DATASET, f"dt={DAY_OK}") + "/_subjects.json")
-    )
+    index = read_subject_index(deployment["output"], DATASET, f"dt={DAY_OK}")
     refused = {c for c, state in consent.items() if state in {"never_asked", "revoked"}}
     assert refused and not {subject_id(HMAC_KEY, c) for c in refused} & set(index)
 
