@@ -74,6 +74,10 @@ class ValidationPolicy(BaseModel):
     max_records: int = 2_000_000
 
 
+class RetentionPolicy(BaseModel):
+    days: int = Field(default=730, ge=1)
+
+
 class PipelinePolicy(BaseModel):
     """The versioned pipeline policy (``include/policies/pipeline_*.yaml``)."""
 
@@ -84,6 +88,7 @@ class PipelinePolicy(BaseModel):
     minimise: MinimisePolicy
     limits: LimitsPolicy = LimitsPolicy()
     validation: ValidationPolicy = ValidationPolicy()
+    retention: RetentionPolicy = RetentionPolicy()
     sha256: str = ""  # of the policy file, recorded in manifests
 
     @property
