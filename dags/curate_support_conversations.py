@@ -119,6 +119,7 @@ def curate_support_conversations() -> None:
     @task(trigger_rule="none_failed", outlets=[TRAINING_SET])
     def publish(extracts: list[dict], consented: list[dict], redacted: list[dict], validation: dict) -> dict:
         from airflow.sdk.exceptions import AirflowSkipException
+
         from support_curation.pipeline import publish_interval
 
         if not get_current_context()["params"]["publish"]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from support_curation.consent import (
     CONSENT_DENIED,
     NO_CONSENT_RECORD,

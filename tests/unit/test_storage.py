@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from support_curation.storage import LocalStorage, open_storage
 
 
