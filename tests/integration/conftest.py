@@ -1,0 +1,107 @@
+"""Real services for integration tests: a PostgreSQL 15 server and an S3 endpoint (moto server mode).
+
+Both are started once per session on 127.0.0.1 and free ports, so parallel checkouts don't collide.
+They are real network servers on purpose: the code under test talks to them exactly as it would to
+a deployment (psycopg2 over TCP, boto3/S3Hook over HTTP), not to in-process mocks.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from types import ModuleType
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TEST_BUCKET = "curation-test"
+S3_CONN_ID = "curation_s3"
+
+
+def _load_local_postgres() -> ModuleType:
+    """Import scripts/local_postgres.py by path: it is shared with `make up`, and scripts/ is no package."""
+    path = REPO_ROOT / "scripts" / "local_postgres.py"
+    spec = importlib.util.spec_from_file_location("curation_local_postgres", path)
+    assert spec and spec.loader, path
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolve annotations through sys.modules
+    spec.loader.exec_module(module)
+    return module
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything in this folder carries the `integration` marker (`-m "not integration"` skips it)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """SQLAlchemy URL of a real, empty `helpdesk` database on a throwaway PostgreSQL server.
+
+    ``CURATION_TEST_POSTGRES_URL`` points at an existing server instead. Missing PostgreSQL fails the
+    run (a skipped integration suite looks green in CI); ``CURATION_ALLOW_SKIP_INTEGRATION=1`` skips.
+    """
+    external = os.environ.get("CURATION_TEST_POSTGRES_URL")
+    if external:
+        yield external
+        return
+    local_postgres = _load_local_postgres()
+    try:
+        server = local_postgres.start("helpdesk")
+    except local_postgres.PostgresUnavailable as exc:
+        if os.environ.get("CURATION_ALLOW_SKIP_INTEGRATION") == "1":
+            pytest.skip(f"PostgreSQL unavailable: {exc}")
+        pytest.fail(f"{exc} (or set CURATION_ALLOW_SKIP_INTEGRATION=1 to skip)", pytrace=False)
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[dict[str, str]]:
+    """A real HTTP S3 endpoint (moto server) with bucket ``curation-test``.
+
+    Sets, for the session, fake AWS credentials and the Airflow connection ``curation_s3``
+    (``AIRFLOW_CONN_CURATION_S3``) pointing at the endpoint, so code using either boto3's default
+    chain or ``S3Hook(aws_conn_id="curation_s3")`` reaches it. Yields ``{"endpoint_url", "bucket"}``.
+    """
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint_url = f"http://{host}:{port}"
+    conn = {
+        "conn_type": "aws",
+        "login": "testing",
+        "password": "testing",
+        "extra": {"endpoint_url": endpoint_url, "region_name": "us-east-1"},
+    }
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AWS_ACCESS_KEY_ID", "testing")
+        mp.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        mp.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        # a stray real session token or profile would be sent along with the fake keys
+        mp.delenv("AWS_SESSION_TOKEN", raising=False)
+        mp.delenv("AWS_PROFILE", raising=False)
+        mp.setenv(f"AIRFLOW_CONN_{S3_CONN_ID.upper()}", json.dumps(conn))
+        try:
+            client = boto3.client("s3", endpoint_url=endpoint_url)
+            client.create_bucket(Bucket=TEST_BUCKET)
+            names = [b["Name"] for b in client.list_buckets()["Buckets"]]
+            assert TEST_BUCKET in names, f"bucket not created on {endpoint_url}: {names}"
+            yield {"endpoint_url": endpoint_url, "bucket": TEST_BUCKET}
+        finally:
+            server.stop()
