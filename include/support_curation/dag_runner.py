@@ -27,7 +27,7 @@ def main() -> None:
     from support_curation.publish import read_manifest
     from support_curation.storage import open_storage
 
-    bag = DagBag(include_examples=False)
+    bag = DagBag()
     if bag.import_errors:
         raise SystemExit(f"DAG import errors: {sorted(bag.import_errors)}")
     dag = bag.dags[DAG_ID]
