@@ -354,7 +354,8 @@ def _write_day(
     stamp = day.strftime("%Y%m%d")
     w = _Writer(truth)
     rng = random.Random(f"demo-tickets:{seed}:{day.isoformat()}")
-    ticket_base = 100_000 + (day - _TICKET_EPOCH).days * tickets_per_day
+    # ticket numbers: the day's tickets, then the ones its chats open; no two days overlap
+    ticket_base = 100_000 + (day - _TICKET_EPOCH).days * (tickets_per_day + chats_per_day)
     tickets = _Batcher(conn, hs.tickets)
     messages = _Batcher(conn, hs.ticket_messages, parent=tickets)
     for j in range(tickets_per_day):
