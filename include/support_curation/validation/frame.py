@@ -1,0 +1,76 @@
+"""The validation frame: one row per curated record, with counts and flags but no raw values.
+
+Great Expectations only ever sees this frame. It holds no message text and no identifier values:
+detector hits are integer counts computed here, so neither a validation result nor Data Docs can
+echo what was found, whatever result format they use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from support_curation.validation.detectors import DETECTORS, count_known_identifiers, scan
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+ROLES: frozenset[str] = frozenset({"customer", "agent"})
+LABEL_COLUMNS: tuple[str, ...] = (
+    "record_id", "source", "interval", "channel", "language", "segment", "policy_version",
+)  # fmt: skip
+HIT_COLUMNS: tuple[str, ...] = (*(f"{name}_hits" for name in DETECTORS), "known_identifier_hits")
+COUNT_COLUMNS: tuple[str, ...] = ("message_count", "text_chars", "unknown_role_count", *HIT_COLUMNS)
+FRAME_COLUMNS: tuple[str, ...] = (*LABEL_COLUMNS, "consent_granted", *COUNT_COLUMNS)
+
+
+def _label(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _row(record: Mapping[str, Any], identifiers: Iterable[str], granted: bool) -> dict[str, Any]:
+    messages = record.get("messages") or []
+    contents = [str(m.get("content") or "") for m in messages if isinstance(m, dict)]
+    text = "\n".join(contents)
+    hits = scan(text)
+    row: dict[str, Any] = {name: _label(record.get(name)) for name in LABEL_COLUMNS}
+    row["consent_granted"] = granted is True  # anything but an explicit grant is a refusal
+    row["message_count"] = len(messages)
+    row["text_chars"] = sum(len(c.strip()) for c in contents)
+    row["unknown_role_count"] = sum(
+        1 for m in messages if not isinstance(m, dict) or m.get("role") not in ROLES
+    )
+    row.update({f"{name}_hits": count for name, count in hits.items()})
+    row["known_identifier_hits"] = count_known_identifiers(text, identifiers)
+    return row
+
+
+def build_validation_frame(
+    records: Iterable[Mapping[str, Any]],
+    known_identifiers: Mapping[str, Iterable[str]],
+    consent_granted: Mapping[str, bool],
+) -> pd.DataFrame:
+    """One row of labels, counts and residual-PII hit counts per record (see :data:`FRAME_COLUMNS`).
+
+    Args:
+        records: curated records (the published shape).
+        known_identifiers: record id -> raw identifiers of its customer and agents; used for
+            ``known_identifier_hits`` and then dropped.
+        consent_granted: record id -> an independent re-check of the consent ledger; a record
+            missing here counts as not consented (fail closed).
+    """
+    rows = []
+    for record in records:
+        record_id = record.get("record_id")
+        rows.append(
+            _row(
+                record,
+                known_identifiers.get(record_id, ()) if record_id is not None else (),
+                consent_granted.get(record_id, False) if record_id is not None else False,
+            )
+        )
+    frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+    # Fixed dtypes, also for an empty batch, so every expectation meets the column type it expects.
+    frame = frame.astype({name: "int64" for name in COUNT_COLUMNS} | {"consent_granted": "bool"})
+    return frame.astype({name: "object" for name in LABEL_COLUMNS})

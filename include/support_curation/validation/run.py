@@ -1,0 +1,165 @@
+"""One checkpoint run of the four suites over a validation frame, with a local Data Docs site."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from support_curation.validation.suites import SUITE_NAMES, build_suites, failing_record_ids
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pandas as pd
+
+# Counts and percentages only: GX must never copy failing values into a result or a report.
+RESULT_FORMAT: dict[str, Any] = {
+    "result_format": "SUMMARY",
+    "partial_unexpected_count": 0,
+    "exclude_unexpected_values": True,
+    "include_unexpected_rows": False,
+    "return_unexpected_index_query": False,
+}
+SITE_NAME = "curation_reports"
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    type: str
+    column: str | None
+    success: bool
+    unexpected_count: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "column": self.column,
+            "success": self.success,
+            "unexpected_count": self.unexpected_count,
+        }
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    """What the pipeline needs from a validation run; every field is safe to log and publish."""
+
+    success: bool
+    suites: dict[str, tuple[ExpectationOutcome, ...]]
+    suite_success: dict[str, bool]
+    report_index: Path | None
+    failing_record_ids: list[str]
+    # The checkpoint result as GX serialises it (for audits and tests; holds no failing values).
+    gx_result: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-safe counts for XCom and the manifest."""
+        return {
+            "success": self.success,
+            "suites": {
+                name: {
+                    "success": self.suite_success[name],
+                    "expectations": [e.as_dict() for e in expectations],
+                }
+                for name, expectations in self.suites.items()
+            },
+        }
+
+
+def _context(report_dir: Path) -> Any:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # before GX is imported: no network
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    import great_expectations as gx
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context.add_data_docs_site(
+        site_name=SITE_NAME,
+        site_config={
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(report_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    return context
+
+
+def _count(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _expectation_outcomes(result: Any) -> tuple[ExpectationOutcome, ...]:
+    outcomes = []
+    for item in result.results:
+        config = item.expectation_config
+        column = config.kwargs.get("column")
+        outcomes.append(
+            ExpectationOutcome(
+                type=str(config.type),
+                column=str(column) if column is not None else None,
+                success=bool(item.success),
+                unexpected_count=_count((item.result or {}).get("unexpected_count")),
+            )
+        )
+    return tuple(outcomes)
+
+
+def validate_batch(
+    frame: pd.DataFrame,
+    *,
+    policy_version: str,
+    min_records: int,
+    max_records: int,
+    report_dir: Path,
+    run_name: str,
+) -> ValidationOutcome:
+    """Run the ``residual_pii``, ``consent``, ``schema`` and ``volume`` suites on ``frame``.
+
+    A fresh in-memory GX context per call keeps runs independent (no state across intervals or
+    worker processes); the Data Docs site is written to ``report_dir`` for stewards.
+    """
+    from great_expectations.checkpoint import UpdateDataDocsAction
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    import great_expectations as gx
+
+    report_dir.mkdir(parents=True, exist_ok=True)
+    context = _context(report_dir)
+    batch = (
+        context.data_sources.add_pandas("curation")
+        .add_dataframe_asset("curated_records")
+        .add_batch_definition_whole_dataframe("batch")
+    )
+    definitions = []
+    for suite in build_suites(
+        policy_version=policy_version, min_records=min_records, max_records=max_records
+    ):
+        suite = context.suites.add(suite)
+        definitions.append(
+            context.validation_definitions.add(
+                gx.ValidationDefinition(name=suite.name, data=batch, suite=suite)
+            )
+        )
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(
+            name="curated_batch",
+            validation_definitions=definitions,
+            result_format=RESULT_FORMAT,
+            actions=[UpdateDataDocsAction(name="update_data_docs", site_names=[SITE_NAME])],
+        )
+    )
+    result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=RunIdentifier(run_name=run_name))
+    by_suite = {r.suite_name: r for r in result.run_results.values()}
+    suites = {name: _expectation_outcomes(by_suite[name]) for name in SUITE_NAMES}
+    suite_success = {name: bool(by_suite[name].success) for name in SUITE_NAMES}
+    index = report_dir / "index.html"
+    return ValidationOutcome(
+        success=bool(result.success) and all(suite_success.values()),
+        suites=suites,
+        suite_success=suite_success,
+        report_index=index if index.is_file() else None,
+        failing_record_ids=failing_record_ids(frame, policy_version),
+        gx_result={name: by_suite[name].to_json_dict() for name in SUITE_NAMES},
+    )
