@@ -68,9 +68,8 @@ class ValidationOutcome:
 
 def _context(report_dir: Path) -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # before GX is imported: no network
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
     import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -120,10 +119,9 @@ def validate_batch(
     A fresh in-memory GX context per call keeps runs independent (no state across intervals or
     worker processes); the Data Docs site is written to ``report_dir`` for stewards.
     """
+    import great_expectations as gx
     from great_expectations.checkpoint import UpdateDataDocsAction
     from great_expectations.core.run_identifier import RunIdentifier
-
-    import great_expectations as gx
 
     report_dir.mkdir(parents=True, exist_ok=True)
     context = _context(report_dir)

@@ -14,9 +14,8 @@ import pandas as pd
 from support_curation.validation.frame import FRAME_COLUMNS, HIT_COLUMNS
 
 if TYPE_CHECKING:
-    from great_expectations.expectations import Expectation
-
     from great_expectations import ExpectationSuite
+    from great_expectations.expectations import Expectation
 
 RESIDUAL_PII = "residual_pii"
 CONSENT = "consent"
