@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 DAG_ID = "curate_support_conversations"
 
@@ -34,7 +34,8 @@ def main() -> None:
     settings = get_settings()
     output = open_storage(settings.resolved_output_root)
     for day in args.days:
-        logical_date = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+        # a manual run covers the last complete interval before its logical date (as "Trigger" in the UI)
+        logical_date = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
         run = dag.test(logical_date=logical_date, run_conf={"chunk_size": args.chunk_size})
         manifest = read_manifest(output, DATASET, f"dt={day.isoformat()}")
         counts = manifest["counts"] if manifest and run.state == "success" else {}
