@@ -3,6 +3,8 @@
 curate demo                 demo data + the DAG (real Airflow, dag.test) for the last 3 days
 curate run --date D         one interval through every stage in this process
 curate redact --input IN.jsonl --output OUT.jsonl [--policy P]
+curate locate --customer-id ID   published partitions holding that customer's conversations
+curate erase --customer-id ID    record an erasure request and enforce it on every published partition
 """
 
 from __future__ import annotations
@@ -110,6 +112,55 @@ def cmd_redact(args: argparse.Namespace) -> int:
     return 0
 
 
+def _output_storage() -> Any:
+    from support_curation.config import get_settings
+    from support_curation.storage import open_storage
+
+    settings = get_settings()
+    return open_storage(
+        settings.resolved_output_root, aws_conn_id=settings.aws_conn_id, endpoint_url=settings.s3_endpoint_url
+    )
+
+
+def cmd_locate(args: argparse.Namespace) -> int:
+    from support_curation.config import DATASET, get_settings
+    from support_curation.lifecycle import locate
+
+    key = get_settings().hmac_key.get_secret_value()
+    found = locate(_output_storage(), key, args.customer_id, DATASET)
+    if not found:
+        print(f"no published partition holds conversations of customer {args.customer_id}")
+        return 0
+    total = sum(f["records"] for f in found)
+    print(f"customer {args.customer_id}: {total} conversations in {len(found)} partitions")
+    for row in found:
+        print(f"  {row['partition']}  {row['records']} records")
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    from support_curation.config import DATASET, get_settings, load_policy
+    from support_curation.lifecycle import erase_customer, policy_ref
+    from support_curation.sources.helpdesk import helpdesk_engine
+
+    settings = get_settings()
+    policy = load_policy(settings.policy_path)
+    result = erase_customer(
+        _output_storage(),
+        helpdesk_engine(settings),
+        hmac_key=settings.hmac_key.get_secret_value(),
+        customer_id=args.customer_id,
+        dataset=DATASET,
+        policy=policy_ref(policy.version, policy.sha256),
+        at=datetime.now(UTC),  # when the steward asked: the request's and the audit entry's time
+    )
+    print(f"erasure recorded for customer {args.customer_id} and enforced:")
+    for row in result["partitions"]:
+        print(f"  {row['partition']}  removed {row['removed']} records")
+    print(f"records removed: {result['records_removed']}; audit entry: {result['audit']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="curate", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -129,6 +180,18 @@ def build_parser() -> argparse.ArgumentParser:
     redact.add_argument("--output", required=True, type=Path)
     redact.add_argument("--policy", type=Path, default=None, help="redaction policy YAML")
     redact.set_defaults(handler=cmd_redact)
+
+    locate = commands.add_parser(
+        "locate", help="list published partitions holding a customer's conversations"
+    )
+    locate.add_argument("--customer-id", required=True, help="the helpdesk customer id")
+    locate.set_defaults(handler=cmd_locate)
+
+    erase = commands.add_parser(
+        "erase", help="record an erasure request and remove the customer everywhere now"
+    )
+    erase.add_argument("--customer-id", required=True, help="the helpdesk customer id")
+    erase.set_defaults(handler=cmd_erase)
     return parser
 
 

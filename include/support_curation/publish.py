@@ -62,10 +62,13 @@ def publish_partition(
     hmac_key: str,
     metadata: dict[str, Any],
     records_per_part: int = RECORDS_PER_PART,
+    subjects_hashed: bool = False,
 ) -> Manifest:
     """Write ``(record, customer_id)`` rows as gzip JSONL parts plus subject index and manifest.
 
-    Rows must arrive in a deterministic order; the same rows give byte-identical files.
+    Rows must arrive in a deterministic order; the same rows give byte-identical files. With
+    ``subjects_hashed`` the rows carry subject hashes instead of customer ids: a rewrite of a published
+    partition (consent enforcement) only has the index's hashes, never the raw ids.
     """
     prefix = partition_prefix(dataset, partition)
     existing = set(storage.list(prefix + "/"))
@@ -82,7 +85,8 @@ def publish_partition(
 
     for record, customer_id in rows:
         part.append(record)
-        subjects.setdefault(subject_id(hmac_key, customer_id), []).append(record["record_id"])
+        subject = customer_id if subjects_hashed else subject_id(hmac_key, customer_id)
+        subjects.setdefault(subject, []).append(record["record_id"])
         if len(part) >= records_per_part:
             flush()
     flush()

@@ -1,0 +1,334 @@
+"""Consent lifecycle on published partitions: locate, revocation/erasure removal, retention, audit.
+
+Local-folder storage and a SQLite helpdesk; the same code runs against S3 and PostgreSQL in
+tests/integration/test_consent_lifecycle.py.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import create_engine, select
+
+from support_curation import lifecycle
+from support_curation.publish import (
+    publish_partition,
+    published_partitions,
+    read_manifest,
+    read_partition_records,
+    read_subject_index,
+    verify_partition,
+)
+from support_curation.records import subject_id
+from support_curation.sources.helpdesk_schema import consent_events, erasure_requests, metadata
+from support_curation.storage import open_storage
+
+KEY = "unit-key"
+DS = "ds"
+DAYS = ["dt=2024-01-01", "dt=2024-01-02", "dt=2024-01-03"]
+CUSTOMERS = ["cust-a", "cust-b", "cust-c", "cust-d"]
+POLICY = {"version": "pipeline-v1", "sha256": "abc"}
+SCOPE_BY_CHANNEL = {"email": "tickets", "web": "tickets", "phone": "voice", "chat": "chat"}
+CHANNELS = [("chat", "chat"), ("tickets", "email"), ("tickets", "phone")]
+
+
+def t(day: int, hour: int = 12) -> datetime:
+    return datetime(2024, 2, day, hour, tzinfo=UTC)
+
+
+def make_rows(partition: str, n: int = 10):
+    for i in range(n):
+        customer = CUSTOMERS[i % len(CUSTOMERS)]
+        source, channel = CHANNELS[i % len(CHANNELS)]
+        record = {
+            "record_id": f"{partition[3:]}-r{i:03d}",
+            "source": source,
+            "channel": channel,
+            "messages": [{"role": "customer", "content": f"message {i} of {partition}"}],
+            "entities": {"PERSON": 1 + i % 2},
+        }
+        yield record, customer
+
+
+@pytest.fixture
+def storage(tmp_path):
+    store = open_storage(str(tmp_path / "lake"))
+    for partition in DAYS:
+        rows = list(make_rows(partition))
+        entities: dict[str, int] = {}
+        for record, _ in rows:
+            entities["PERSON"] = entities.get("PERSON", 0) + record["entities"]["PERSON"]
+        publish_partition(
+            store,
+            dataset=DS,
+            partition=partition,
+            rows=rows,
+            hmac_key=KEY,
+            metadata={
+                "counts": {"extracted": 12, "published": 10, "excluded": {"no_consent_record": 2}},
+                "entities": entities,
+                "code_version": "git:original",
+            },
+            records_per_part=3,
+        )
+    return store
+
+
+@pytest.fixture
+def engine(tmp_path):
+    eng = create_engine(f"sqlite:///{tmp_path / 'helpdesk.db'}")
+    metadata.create_all(eng)
+    return eng
+
+
+def add_event(engine, customer, granted, at, scope="tickets", purpose="ai_training", eid=None):
+    with engine.begin() as conn:
+        conn.execute(
+            consent_events.insert().values(
+                event_id=eid or f"e-{customer}-{scope}-{purpose}-{at.isoformat()}",
+                customer_id=customer,
+                purpose=purpose,
+                scope=scope,
+                granted=granted,
+                notice_version="2024-01",
+                recorded_at=at,
+            )
+        )
+
+
+def records_by_id(storage) -> dict[str, str]:
+    """record_id -> the record's JSON, over every published partition."""
+    return {
+        r["record_id"]: json.dumps(r, sort_keys=True)
+        for p in published_partitions(storage, DS)
+        for r in read_partition_records(storage, DS, p)
+    }
+
+
+def assert_consistent(storage) -> None:
+    for partition in published_partitions(storage, DS):
+        assert verify_partition(storage, DS, partition)
+        manifest = read_manifest(storage, DS, partition)
+        ids = [r["record_id"] for r in read_partition_records(storage, DS, partition)]
+        indexed = [rid for rids in read_subject_index(storage, DS, partition).values() for rid in rids]
+        assert sorted(ids) == sorted(indexed)
+        assert manifest["records"] == len(ids) == manifest["counts"]["published"]
+        counts = manifest["counts"]
+        assert counts["published"] + sum(counts["excluded"].values()) == counts["extracted"]
+
+
+def test_locate_lists_partitions_with_counts(storage):
+    assert lifecycle.locate(storage, KEY, "cust-a", DS) == [
+        {"partition": p, "records": 3} for p in DAYS
+    ]  # records 0, 4, 8 of each partition
+    assert lifecycle.locate(storage, KEY, "cust-d", DS) == [{"partition": p, "records": 2} for p in DAYS]
+    assert lifecycle.locate(storage, KEY, "nobody", DS) == []
+    assert lifecycle.locate(storage, "another-key", "cust-a", DS) == []
+
+
+def test_find_subjects_latest_event_per_scope_in_window_and_pending_erasures(engine):
+    add_event(engine, "grant-only", True, t(1))
+    add_event(engine, "revoked-in-window", True, t(1))
+    add_event(engine, "revoked-in-window", False, t(5))
+    add_event(engine, "revoked-before", False, t(2))
+    add_event(engine, "revoked-then-regranted", False, t(5))
+    add_event(engine, "revoked-then-regranted", True, t(6))
+    add_event(engine, "one-scope-revoked", True, t(1), scope="chat")
+    add_event(engine, "one-scope-revoked", False, t(5), scope="voice")
+    add_event(engine, "marketing-only", False, t(5), purpose="marketing")
+    add_event(engine, "revoked-later", False, t(20))
+    with engine.begin() as conn:
+        conn.execute(
+            erasure_requests.insert(),
+            [
+                {"request_id": "r1", "customer_id": "erase-me", "requested_at": t(1), "status": "pending"},
+                {"request_id": "r2", "customer_id": "erased", "requested_at": t(1), "status": "done"},
+                {"request_id": "r3", "customer_id": "later", "requested_at": t(20), "status": "pending"},
+            ],
+        )
+    found = lifecycle.find_subjects_by_reason(engine, t(3), t(10), "ai_training")
+    assert found == {
+        lifecycle.CONSENT_REVOKED: {"revoked-in-window", "one-scope-revoked"},
+        lifecycle.ERASURE_REQUESTED: {"erase-me"},
+    }
+    assert lifecycle.find_subjects_to_remove(engine, None, t(10), "ai_training") == {
+        "revoked-in-window",
+        "one-scope-revoked",
+        "revoked-before",
+        "erase-me",
+    }
+
+
+def test_remove_subjects_rewrites_only_their_records(storage):
+    before = records_by_id(storage)
+    gone = {subject_id(KEY, "cust-a"), subject_id(KEY, "cust-c")}
+    removed_ids = {
+        rid
+        for p in DAYS
+        for s, rids in read_subject_index(storage, DS, p).items()
+        if s in gone
+        for rid in rids
+    }
+    changed = lifecycle.remove_subjects(storage, DS, gone, "consent_revoked", "pipeline-v1")
+    assert changed == [{"partition": p, "removed": 5} for p in DAYS]
+    assert lifecycle.locate(storage, KEY, "cust-a", DS) == []
+    assert lifecycle.locate(storage, KEY, "cust-c", DS) == []
+    after = records_by_id(storage)
+    assert after == {rid: js for rid, js in before.items() if rid not in removed_ids}  # byte-identical JSON
+    assert_consistent(storage)
+    manifest = read_manifest(storage, DS, DAYS[0])
+    assert manifest["code_version"] == "git:original"  # provenance of the records kept
+    assert manifest["counts"]["excluded"]["removed:consent_revoked"] == 5
+    assert manifest["amendments"][0] | {"code_version": "x"} == {
+        "reason": "consent_revoked",
+        "removed": 5,
+        "subjects": 2,
+        "policy_version": "pipeline-v1",
+        "code_version": "x",
+    }
+    kept = list(read_partition_records(storage, DS, DAYS[0]))
+    assert manifest["entities"] == {"PERSON": sum(r["entities"]["PERSON"] for r in kept)}
+
+
+def test_a_revocation_removes_only_the_revoked_scopes(storage):
+    before = records_by_id(storage)
+    # cust-a holds records 0, 4, 8 of each partition: chat, email (tickets), phone (voice)
+    changed = lifecycle.remove_subjects(
+        storage,
+        DS,
+        {subject_id(KEY, "cust-a")},
+        "consent_revoked",
+        "v",
+        scopes={subject_id(KEY, "cust-a"): ["voice"]},
+        scope_by_channel=SCOPE_BY_CHANNEL,
+    )
+    assert changed == [{"partition": p, "removed": 1} for p in DAYS]
+    after = records_by_id(storage)
+    assert set(before) - set(after) == {f"{p[3:]}-r008" for p in DAYS}
+    assert lifecycle.locate(storage, KEY, "cust-a", DS) == [{"partition": p, "records": 2} for p in DAYS]
+    assert_consistent(storage)
+    # a revoked scope the customer has nothing published in changes nothing
+    snapshot = {k: storage.get_bytes(k) for k in storage.list("")}
+    scoped = {subject_id(KEY, "cust-a"): ["voice"]}
+    assert lifecycle.remove_subjects(storage, DS, scoped, "r", "v", scopes=scoped) == []
+    assert {k: storage.get_bytes(k) for k in storage.list("")} == snapshot
+
+
+def test_record_scope_follows_the_policy_and_unknown_is_none():
+    assert lifecycle.record_scope({"source": "chat", "channel": "chat"}, SCOPE_BY_CHANNEL) == "chat"
+    assert lifecycle.record_scope({"source": "tickets", "channel": "phone"}, SCOPE_BY_CHANNEL) == "voice"
+    assert lifecycle.record_scope({"source": "tickets", "channel": "web"}, SCOPE_BY_CHANNEL) == "tickets"
+    assert lifecycle.record_scope({"source": "tickets"}, SCOPE_BY_CHANNEL) is None
+
+
+def test_removal_plan_holds_hashes_only(engine):
+    add_event(engine, "cust-r", True, t(1), scope="chat")
+    add_event(engine, "cust-r", False, t(5), scope="voice")
+    add_event(engine, "cust-both", False, t(5))
+    lifecycle.record_erasure_request(engine, "cust-both", t(2))
+    lifecycle.record_erasure_request(engine, "cust-e", t(2))
+    planned = lifecycle.removal_plan(engine, KEY, t(3), t(10), "ai_training")
+    assert planned == {
+        "subjects": sorted(subject_id(KEY, c) for c in ("cust-r", "cust-both", "cust-e")),
+        "scopes": {subject_id(KEY, "cust-r"): ["voice"]},  # erasure wins over a scoped revocation
+        "by_reason": {lifecycle.CONSENT_REVOKED: 2, lifecycle.ERASURE_REQUESTED: 2},
+    }
+    assert "cust-" not in json.dumps(planned)
+
+
+def test_enforcement_twice_is_a_no_op(storage):
+    gone = {subject_id(KEY, "cust-b")}
+    lifecycle.remove_subjects(storage, DS, gone, "consent_revoked", "v")
+    snapshot = {k: storage.get_bytes(k) for k in storage.list("")}
+    assert lifecycle.remove_subjects(storage, DS, gone, "consent_revoked", "v") == []
+    assert lifecycle.remove_subjects(storage, DS, set(), "consent_revoked", "v") == []
+    assert {k: storage.get_bytes(k) for k in storage.list("")} == snapshot
+
+
+@pytest.mark.parametrize("fail_at", ["part", "_subjects", "_manifest"])
+def test_a_failure_mid_rewrite_leaves_the_previous_partition_whole(storage, monkeypatch, fail_at):
+    before = {p: list(read_partition_records(storage, DS, p)) for p in DAYS}
+    real_put = storage.put_bytes
+
+    def failing_put(key, data):
+        if key.startswith(f"training_sets/{DS}/{DAYS[1]}/") and key.rsplit("/", 1)[1].startswith(fail_at):
+            raise OSError("injected failure")
+        real_put(key, data)
+
+    monkeypatch.setattr(storage, "put_bytes", failing_put)
+    with pytest.raises(OSError, match="injected"):
+        lifecycle.remove_subjects(storage, DS, {subject_id(KEY, "cust-a")}, "consent_revoked", "v")
+    monkeypatch.undo()
+    # the partition that failed is the old version, readable and complete
+    assert verify_partition(storage, DS, DAYS[1])
+    assert list(read_partition_records(storage, DS, DAYS[1])) == before[DAYS[1]]
+    assert_consistent(storage)
+    # and the retry finishes the job
+    lifecycle.remove_subjects(storage, DS, {subject_id(KEY, "cust-a")}, "consent_revoked", "v")
+    assert lifecycle.locate(storage, KEY, "cust-a", DS) == []
+    assert_consistent(storage)
+
+
+def test_expire_partitions_removes_old_days_only(storage):
+    expired = lifecycle.expire_partitions(storage, DS, date(2024, 1, 3))
+    assert expired == [{"partition": DAYS[0], "records": 10}, {"partition": DAYS[1], "records": 10}]
+    assert published_partitions(storage, DS) == [DAYS[2]]
+    assert storage.list(f"training_sets/{DS}/{DAYS[0]}/") == []
+    assert lifecycle.expire_partitions(storage, DS, date(2024, 1, 3)) == []
+
+
+def test_expire_cleans_leftovers_of_an_interrupted_expiry(storage):
+    prefix = f"training_sets/{DS}/{DAYS[0]}/"
+    storage.delete([prefix + "_manifest.json"])  # as if the run died after the manifest went
+    assert storage.list(prefix)
+    assert lifecycle.expire_partitions(storage, DS, date(2024, 1, 2)) == []
+    assert storage.list(prefix) == []
+
+
+def test_audit_entries_are_one_object_each_and_retries_do_not_duplicate(storage):
+    entry = lifecycle.audit_entry(
+        at=t(3), action="remove_subjects", policy=POLICY, partitions=[{"partition": DAYS[0], "removed": 2}]
+    )
+    key = lifecycle.append_audit(storage, entry)
+    assert lifecycle.append_audit(storage, entry) == key
+    assert lifecycle.read_audit(storage) == [entry]
+    assert entry["records_removed"] == 2 and entry["at"] == t(3).isoformat()
+    lifecycle.append_audit(storage, entry | {"action": "expire_partitions"})
+    assert len(lifecycle.read_audit(storage)) == 2
+
+
+def test_watermark_never_moves_backwards(storage):
+    assert lifecycle.read_watermark(storage) is None
+    assert lifecycle.write_watermark(storage, t(5)) == t(5)
+    assert lifecycle.write_watermark(storage, t(2)) == t(5)
+    assert lifecycle.read_watermark(storage) == t(5)
+
+
+def test_erase_customer_removes_marks_done_and_audits_without_identifiers(storage, engine):
+    counts_before = {p: read_manifest(storage, DS, p)["records"] for p in DAYS}
+    held = {row["partition"]: row["records"] for row in lifecycle.locate(storage, KEY, "cust-d", DS)}
+    result = lifecycle.erase_customer(
+        storage, engine, hmac_key=KEY, customer_id="cust-d", dataset=DS, policy=POLICY, at=t(9)
+    )
+    assert lifecycle.locate(storage, KEY, "cust-d", DS) == []
+    assert result["records_removed"] == sum(held.values()) == 6
+    assert {p: read_manifest(storage, DS, p)["records"] for p in DAYS} == {
+        p: counts_before[p] - held[p] for p in DAYS
+    }
+    with engine.connect() as conn:
+        assert conn.execute(select(erasure_requests.c.status)).scalars().all() == ["done"]
+    audit = json.dumps(lifecycle.read_audit(storage))
+    assert "cust-d" not in audit and subject_id(KEY, "cust-d") not in audit
+    assert_consistent(storage)
+
+
+def test_erasure_marks_only_enforced_subjects_done(engine):
+    lifecycle.record_erasure_request(engine, "cust-x", t(1))
+    lifecycle.record_erasure_request(engine, "cust-y", t(1))
+    lifecycle.record_erasure_request(engine, "cust-x", t(1) + timedelta(days=30))
+    assert lifecycle.mark_erasures_done(engine, KEY, {subject_id(KEY, "cust-x")}, t(2)) == 1
+    with engine.connect() as conn:
+        rows = conn.execute(select(erasure_requests.c.customer_id, erasure_requests.c.status)).all()
+    assert sorted(rows) == [("cust-x", "done"), ("cust-x", "pending"), ("cust-y", "pending")]
