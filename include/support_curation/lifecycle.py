@@ -87,17 +87,17 @@ def find_revocations(
     time up to ``until`` when ``since`` is None: a full scan).
     """
     latest: dict[tuple[str, str], tuple[datetime, str, bool]] = {}
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(
-                consent_events.c.customer_id,
-                consent_events.c.scope,
-                consent_events.c.recorded_at,
-                consent_events.c.event_id,
-                consent_events.c.granted,
-            ).where(consent_events.c.purpose == purpose, consent_events.c.recorded_at <= until)
+    ledger = consent_events.c
+    query = select(
+        ledger.customer_id, ledger.scope, ledger.recorded_at, ledger.event_id, ledger.granted
+    ).where(ledger.purpose == purpose, ledger.recorded_at <= until)
+    if since is not None:  # only customers with an event in the window can have revoked in it
+        in_window = select(ledger.customer_id).where(
+            ledger.purpose == purpose, ledger.recorded_at > since, ledger.recorded_at <= until
         )
-        for customer_id, scope, recorded_at, event_id, granted in rows:
+        query = query.where(ledger.customer_id.in_(in_window))
+    with engine.connect() as conn:
+        for customer_id, scope, recorded_at, event_id, granted in conn.execute(query):
             candidate = (_aware(recorded_at), event_id, bool(granted))
             key = (customer_id, scope)
             if key not in latest or candidate[:2] > latest[key][:2]:
