@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from support_curation.sources.helpdesk_schema import consent_events
+from support_curation.sources.helpdesk_schema import consent_events, erasure_requests
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -29,6 +29,7 @@ NO_CONSENT_RECORD = "no_consent_record"
 SCOPE_NOT_GRANTED = "scope_not_granted"
 CONSENT_DENIED = "consent_denied"
 REVOKED_SINCE = "consent_revoked_since"
+ERASURE_REQUESTED = "erasure_requested"
 
 
 @dataclass(frozen=True)
@@ -96,16 +97,32 @@ def load_events(
     return by_customer
 
 
+def load_erasures(engine: Engine, customer_ids: Iterable[str], batch_size: int = 500) -> set[str]:
+    """Customers who asked for erasure, whatever the request's status: erased data is never used again."""
+    ids = sorted(set(customer_ids))
+    erased: set[str] = set()
+    with engine.connect() as conn:
+        for start in range(0, len(ids), batch_size):
+            query = select(erasure_requests.c.customer_id).where(
+                erasure_requests.c.customer_id.in_(ids[start : start + batch_size])
+            )
+            erased.update(conn.execute(query).scalars())
+    return erased
+
+
 def decide_many(
     events_by_customer: Mapping[str, list[ConsentEvent]],
     requests: Iterable[tuple[str, str]],
     *,
     purpose: str,
     as_of: datetime,
+    erased: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> list[ConsentDecision]:
-    """Decisions for (customer_id, scope) pairs, in order."""
+    """Decisions for (customer_id, scope) pairs, in order; an erasure request overrides any consent."""
     return [
-        decide(events_by_customer.get(customer_id, []), purpose=purpose, scope=scope, as_of=as_of)
+        ConsentDecision(False, ERASURE_REQUESTED)
+        if customer_id in erased
+        else decide(events_by_customer.get(customer_id, []), purpose=purpose, scope=scope, as_of=as_of)
         for customer_id, scope in requests
     ]
 

@@ -170,7 +170,7 @@ def consent_join(extracts: Sequence[dict[str, Any]], rt: Runtime) -> list[dict[s
     results = []
     for number, chunk_key in enumerate(k for e in extracts for k in e["chunks"]):
         conversations = list(read_jsonl_gz(rt.staging, chunk_key))
-        decisions = _decide(rt, conversations)
+        decisions = _decide(rt, [(c["customer_id"], c["scope"]) for c in conversations])
         keep = []
         excluded: dict[str, int] = {}
         for conversation, decision in zip(conversations, decisions, strict=True):
@@ -197,13 +197,15 @@ def _sum_counts(stages: Iterable[dict[str, Any]], field: str) -> dict[str, int]:
     return total
 
 
-def _decide(rt: Runtime, conversations: Sequence[dict[str, Any]]) -> list[consent.ConsentDecision]:
-    events = consent.load_events(rt.helpdesk, (c["customer_id"] for c in conversations), rt.policy.purpose)
+def _decide(rt: Runtime, requests: Sequence[tuple[str, str]]) -> list[consent.ConsentDecision]:
+    """Consent for (customer_id, scope) pairs, straight from the ledger and the erasure requests."""
+    customer_ids = {customer_id for customer_id, _ in requests}
     return consent.decide_many(
-        events,
-        [(c["customer_id"], c["scope"]) for c in conversations],
+        consent.load_events(rt.helpdesk, customer_ids, rt.policy.purpose),
+        requests,
         purpose=rt.policy.purpose,
         as_of=rt.interval.end,
+        erased=consent.load_erasures(rt.helpdesk, customer_ids),
     )
 
 
@@ -276,16 +278,9 @@ def validate(redacted: Sequence[dict[str, Any]], rt: Runtime) -> dict[str, Any]:
     from support_curation.validation import build_validation_frame, validate_batch
 
     rows = list(_redacted_rows(rt, redacted))
-    events = consent.load_events(rt.helpdesk, (r["customer_id"] for r in rows), rt.policy.purpose)
-    consent_granted = {
-        r["record"]["record_id"]: consent.decide(
-            events.get(r["customer_id"], []),
-            purpose=rt.policy.purpose,
-            scope=r["scope"],
-            as_of=rt.interval.end,
-        ).granted
-        for r in rows
-    }
+    # consent is looked up again, from the ledger, not taken from the consent join's word
+    decisions = _decide(rt, [(r["customer_id"], r["scope"]) for r in rows])
+    consent_granted = {r["record"]["record_id"]: d.granted for r, d in zip(rows, decisions, strict=True)}
     frame = build_validation_frame(
         [r["record"] for r in rows],
         {r["record"]["record_id"]: r["known_identifiers"] for r in rows},

@@ -63,3 +63,13 @@ def test_latest_event_for_purpose_and_scope_decides(events, scope, granted, reas
 
 def test_grant_reports_the_notice_version():
     assert decide([event(1)], purpose="ai_training", scope="chat", as_of=AS_OF).notice_version == "2024-01"
+
+
+def test_an_erasure_request_overrides_consent():
+    from support_curation.consent import ERASURE_REQUESTED, decide_many
+
+    events = {"c1": [event(1)], "c2": [event(1)]}
+    decisions = decide_many(
+        events, [("c1", "chat"), ("c2", "chat")], purpose="ai_training", as_of=AS_OF, erased={"c2"}
+    )
+    assert [(d.granted, d.reason) for d in decisions] == [(True, None), (False, ERASURE_REQUESTED)]
