@@ -253,7 +253,7 @@ def test_ui_in_headless_chromium(stack: Any, token: str, first_backfill: dict[st
             page.click("button[type=submit]")
             page.wait_for_url(lambda url: "/auth/" not in url)
 
-            page.goto(f"{stack.url}/dags/{DAG_ID}/grid")
+            page.goto(f"{stack.url}/dags/{DAG_ID}")
             page.wait_for_selector("text=curate_support_conversations")
             page.wait_for_timeout(3000)  # the grid's bars load after the page frame
             page.screenshot(path=str(ARTIFACTS / "dag_grid.png"), full_page=True)
