@@ -209,7 +209,10 @@ def _some_truth_values(truth_json: str) -> list[str]:
     truth = json.loads(truth_json)
     values: list[str] = []
     for pii in list(truth.get("customers", {}).values())[:20]:
-        values.extend(str(v) for v in (pii.values() if isinstance(pii, dict) else pii) if len(str(v)) > 5)
+        # full names and emails only: a lone first name could be an ordinary word on the page
+        values.extend(
+            str(v) for v in (pii.values() if isinstance(pii, dict) else pii) if " " in str(v) or "@" in str(v)
+        )
     return values
 
 
