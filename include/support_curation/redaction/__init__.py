@@ -1,0 +1,25 @@
+"""Redaction: Presidio with the project's recognizers, conversation-aware, consistent placeholders.
+
+    redactor = get_redactor()            # once per process; models load on first use
+    result = redactor.redact_conversation(messages, known_identifiers={"PERSON": [...], ...})
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from support_curation.redaction.policy import load_redaction_policy
+from support_curation.redaction.redactor import RedactionResult, Redactor
+
+__all__ = ["RedactionResult", "Redactor", "get_redactor"]
+
+
+@lru_cache(maxsize=4)
+def _cached(path: str | None) -> Redactor:
+    return Redactor(load_redaction_policy(path))
+
+
+def get_redactor(policy_path: Path | str | None = None) -> Redactor:
+    """The process's redactor for a policy file (default: ``include/policies/redaction_v1.yaml``)."""
+    return _cached(str(Path(policy_path).resolve()) if policy_path else None)

@@ -1,0 +1,78 @@
+"""``curate redact``: redact a JSONL file of samples, so stewards can try a policy on real-looking text."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from support_curation.redaction import get_redactor
+
+CUSTOMER_SPEAKERS = {"customer", "user", "client", "caller", "visitor"}
+# "Speaker: text" lines, as dialogues are often flattened
+TURN_LINE = re.compile(r"^(?P<speaker>[A-Za-z][\w ]{0,30}):[ \t]?(?P<text>.*)$")
+
+
+def _role(speaker: str) -> str:
+    return "customer" if speaker.strip().lower() in CUSTOMER_SPEAKERS else "agent"
+
+
+def redact_record(record: dict[str, Any], policy_path: Path | str | None = None) -> dict[str, Any]:
+    redactor = get_redactor(policy_path)
+    known = record.get("known_identifiers") or None
+    if isinstance(record.get("turns"), list):
+        turns = record["turns"]
+        result = redactor.redact_conversation(
+            [{"role": _role(str(t.get("speaker", ""))), "content": str(t.get("text", ""))} for t in turns],
+            known_identifiers=known,
+        )
+        return {
+            "id": record["id"],
+            "turns": [{**t, "text": m["content"]} for t, m in zip(turns, result.messages, strict=True)],
+            "entities": result.entities,
+            "flags": result.flags,
+        }
+    text = record["text"]
+    if not isinstance(text, str):
+        raise TypeError("text must be a string")
+    # a flattened dialogue is redacted turn by turn (with roles); prefixes and newlines are kept as they are
+    lines = text.split("\n")
+    parsed = [TURN_LINE.match(line) for line in lines]
+    if len(lines) > 1 and all(parsed):
+        result = redactor.redact_conversation(
+            [{"role": _role(m["speaker"]), "content": m["text"]} for m in parsed], known_identifiers=known
+        )
+        redacted = "\n".join(
+            line[: m.start("text")] + r["content"] for line, m, r in zip(lines, parsed, result.messages, strict=True)
+        )
+    else:
+        result = redactor.redact_conversation([{"role": "customer", "content": text}], known_identifiers=known)
+        redacted = result.messages[0]["content"]
+    return {"id": record["id"], "text": redacted, "entities": result.entities, "flags": result.flags}
+
+
+def redact_jsonl(
+    input_path: Path | str, output_path: Path | str, policy_path: Path | str | None = None
+) -> dict[str, Any]:
+    """Redact every line; a line that cannot be read gets an error entry (no content) and the rest go on."""
+    summary: dict[str, Any] = {"records": 0, "errors": 0, "entities": {}}
+    with Path(input_path).open("rb") as source, Path(output_path).open("w", encoding="utf-8") as sink:
+        for number, raw in enumerate(source, start=1):
+            if not raw.strip():
+                continue
+            record_ref: Any = f"line {number}"
+            try:
+                record = json.loads(raw.decode("utf-8"))
+                record_ref = record.get("id", record_ref) if isinstance(record, dict) else record_ref
+                out = redact_record(record, policy_path)
+            except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
+                summary["errors"] += 1
+                sink.write(json.dumps({"id": record_ref, "error": type(error).__name__}) + "\n")
+                continue
+            summary["records"] += 1
+            for kind, count in out["entities"].items():
+                summary["entities"][kind] = summary["entities"].get(kind, 0) + count
+            sink.write(json.dumps(out, ensure_ascii=False) + "\n")
+    summary["entities"] = dict(sorted(summary["entities"].items()))
+    return summary

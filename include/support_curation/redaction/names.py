@@ -1,0 +1,107 @@
+"""A name gazetteer from Faker's maintained locale name lists, and the cues that make a token a name.
+
+Frequency in ordinary English (wordfreq) separates names that are also common words ("will", "hope",
+"grant") from names that are only names; context (introductions, greetings, sign-offs, an agent's
+question) lets a common-word name through.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import unicodedata
+from functools import lru_cache
+
+from support_curation.redaction.recognizers._shared import word_frequency
+
+# Latin-script locales: the names customers of an English-language helpdesk may carry
+_SKIP_LOCALES = {
+    "ar",
+    "az",
+    "bg",
+    "bn",
+    "el",
+    "fa",
+    "gu",
+    "he",
+    "hi",
+    "hy",
+    "ja",
+    "ka",
+    "ko",
+    "mk",
+    "mr",
+    "ne",
+    "or",
+    "ru",
+    "si",
+    "ta",
+    "th",
+    "uk",
+    "zh",
+}
+
+
+def _fold(word: str) -> str:
+    """Lower-case and strip accents: "Szöllösy" and "szollosy" are the same candidate."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, last names), accent-folded and lower-cased."""
+    import faker.providers.person as person
+
+    first: set[str] = set()
+    last: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        if module.name.split("_")[0] in _SKIP_LOCALES:
+            continue
+        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        for attr, target in (
+            ("first_names", first),
+            ("first_names_male", first),
+            ("first_names_female", first),
+            ("last_names", last),
+        ):
+            names = getattr(provider, attr, ())
+            if not isinstance(names, (list, tuple, dict, set, frozenset)):
+                continue  # some locales compute their lists (properties): skip those
+            for name in names:
+                for part in str(name).replace("-", " ").split():
+                    if part.isalpha() and len(part) >= 2:
+                        target.add(_fold(part))
+    return frozenset(first), frozenset(last)
+
+
+def is_first_name(word: str) -> bool:
+    return _fold(word) in gazetteer()[0]
+
+
+def is_last_name(word: str) -> bool:
+    return _fold(word) in gazetteer()[1]
+
+
+def is_name(word: str) -> bool:
+    return is_first_name(word) or is_last_name(word)
+
+
+def name_score(word: str, *, capitalized: bool, context: bool) -> float:
+    """How likely a single token is a person's name (0 = not at all)."""
+    if not word.isalpha() or len(word) < 2:
+        return 0.0
+    freq = word_frequency(word.lower())
+    known = is_name(word)
+    if context:  # "my name is ...", "thanks, ...", an answer to "may I have your name?"
+        if freq >= 5.5 and not known:
+            return 0.0
+        return 0.85 if (known or freq < 4.5) else 0.5
+    if capitalized:
+        if known and freq < 5.0:
+            return 0.75
+        return 0.0
+    # lower-case, no context: only names that are not also ordinary words
+    if is_first_name(word) and freq < 4.0:
+        return 0.6
+    return 0.0

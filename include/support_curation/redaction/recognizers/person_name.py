@@ -1,0 +1,129 @@
+"""Person names the small NER model misses: lower-case names, names after introductions and in sign-offs,
+and a name given on its own as an answer. Scored by the name gazetteer and word frequency
+(see ``redaction.names``), so "will", "hope" or "i am fine" stay as they are.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import regex
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+
+from support_curation.redaction.names import is_name, name_score
+from support_curation.redaction.recognizers._shared import word_frequency
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+
+TOKEN = regex.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+# cues after which the next words are very likely a name
+STRONG_CUES = regex.compile(
+    r"\b(?:(?:my|his|her|the|account|full)\s+(?:full\s+|first\s+|last\s+|sur)?name\s*(?:is|was|'s|:)?"
+    r"|name's|call\s+me|i\s+go\s+by|signed|regards|sincerely|dear|mr|mrs|ms|miss|dr|mister|sir|madam"
+    r"|spelled|spelt|under\s+the\s+name(?:\s+of)?|name\s+on\s+the\s+(?:account|card|booking|reservation))\W*$",
+    regex.IGNORECASE,
+)
+# cues that precede names and ordinary words alike ("this is John" / "this is ridiculous")
+WEAK_CUES = regex.compile(
+    r"\b(?:this\s+is|it's|it\s+is|i\s+am|i'm|im|hi|hello|hey|thanks|thank\s+you|thx|cheers|best|bye"
+    r"|speaking\s+with|speak\s+to|talking\s+to|with|for|from|and|agent|colleague|manager|husband|wife"
+    r"|son|daughter|mother|father|mom|dad|brother|sister|friend|partner)\W*$",
+    regex.IGNORECASE,
+)
+MAX_NAME_TOKENS = 3
+
+
+class PersonNameRecognizer(EntityRecognizer):
+    """A PERSON recognizer driven by cues and a gazetteer rather than a statistical model."""
+
+    ENTITY = "PERSON"
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entities=[self.ENTITY], name="PersonNameRecognizer", supported_language="en"
+        )
+
+    def load(self) -> None:  # the gazetteer loads lazily, on first use
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+        if not tokens:
+            return []
+        spans: list[tuple[int, int, float]] = []
+        if answer := self._standalone_answer(tokens, text):
+            spans.append(answer)
+        i = 0
+        while i < len(tokens):
+            start, end, word = tokens[i]
+            before = text[max(0, start - 40) : start]
+            capitalized = word[0].isupper() and not word.isupper() and not _sentence_start(text, start)
+            if STRONG_CUES.search(before):
+                score = name_score(word, capitalized=capitalized, context=True)
+            elif WEAK_CUES.search(before):
+                known = is_name(word) and word_frequency(word.lower()) < 5.6
+                score = 0.7 if known or (capitalized and word_frequency(word.lower()) < 4.5) else 0.0
+            else:
+                score = name_score(word, capitalized=capitalized, context=False)
+                if not score and word[0].isupper() and _sentence_start(text, start):
+                    # a name opening a sentence: only when it is clearly a name, not a word
+                    score = 0.6 if is_name(word) and word_frequency(word.lower()) < 3.5 else 0.0
+            if score:
+                j = i
+                while (
+                    j + 1 < len(tokens)
+                    and j - i + 1 < MAX_NAME_TOKENS
+                    and _continues_name(text, tokens[j], tokens[j + 1])
+                ):
+                    j += 1
+                spans.append((start, tokens[j][1], score))
+                i = j + 1
+            else:
+                i += 1
+        return [
+            RecognizerResult(
+                self.ENTITY,
+                s,
+                e,
+                score,
+                AnalysisExplanation(self.name, score),
+                recognition_metadata={
+                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                },
+            )
+            for s, e, score in spans
+        ]
+
+    @staticmethod
+    def _standalone_answer(tokens: list[tuple[int, int, str]], text: str) -> tuple[int, int, float] | None:
+        """A short message that is only a name or two ("viswa", "jane doe"): an answer to "your name?"."""
+        if len(tokens) > MAX_NAME_TOKENS or regex.search(r"\d", text):
+            return None
+        words = [w.lower() for _, _, w in tokens]
+        freqs = [word_frequency(w) for w in words]
+        if all(f < 3.5 or (is_name(w) and f < 5.0) for w, f in zip(words, freqs, strict=True)) and any(
+            is_name(w) or f < 2.5 for w, f in zip(words, freqs, strict=True)
+        ):
+            return tokens[0][0], tokens[-1][1], 0.6
+        return None
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\"'(")
+    return not before or before[-1] in ".!?\n:;"
+
+
+def _continues_name(text: str, current: tuple[int, int, str], following: tuple[int, int, str]) -> bool:
+    """The next token extends a name: adjacent (space or hyphen), and a name or a rare word itself."""
+    gap = text[current[1] : following[0]]
+    if gap not in (" ", "-", " - "):
+        return False
+    word = following[2]
+    freq = word_frequency(word.lower())
+    if word[0].isupper() and not word.isupper():
+        return freq < 4.5 or (is_name(word) and freq < 5.5)
+    return (is_name(word) and freq < 4.5) or freq < 2.5

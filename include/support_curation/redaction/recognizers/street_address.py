@@ -1,0 +1,36 @@
+"""Street addresses in US and UK styles (Presidio ships no address recognizer)."""
+
+from __future__ import annotations
+
+from support_curation.redaction.recognizers.base import ValuePatternRecognizer
+
+_STREET_TYPES = (
+    r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter|"
+    r"circle|cir|highway|hwy|parkway|pkwy|square|sq|close|crescent|cres|grove|gardens|gdns|mews|row|"
+    r"hill|park|walk|trail|trl|loop|alley|plaza|heights|view|green|rise|estate|wharf|quay|point|pike"
+)
+_UNIT = r"(?:,?\s*(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|#)\.?\s*[\w\-]+)?"
+_US_STATES = (
+    r"AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|"
+    r"ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC"
+)
+_STREET = rf"\d{{1,6}}[a-z]?(?:\s+[\w'.\-]+){{1,4}}?\s+(?:{_STREET_TYPES})\b\.?{_UNIT}"
+# optional ", City, ST 12345" or ", City AB1 2CD" tail
+_TAIL = (
+    rf"(?:,?\s+(?:[A-Z][\w'\-]+\s*){{1,3}},?\s*(?:(?-i:{_US_STATES})\s+\d{{5}}(?:-\d{{4}})?"
+    r"|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}))?"
+)
+
+
+class StreetAddressRecognizer(ValuePatternRecognizer):
+    ENTITY = "ADDRESS"
+    PATTERNS = [
+        ("street", rf"(?<![\w])(?P<value>{_STREET}{_TAIL})", 0.75),
+        ("po_box", r"\b(?P<value>p\.?\s*o\.?\s*box\s+\d{1,6})\b", 0.8),
+        (
+            "address_answer",
+            r"\b(?:address|live at|living at|ship(?:ped)? to|deliver(?:ed)? to)\b(?:\s+is)?\s*:?\s*(?P<value>\d{1,6}(?:\s+[\w'.\-]+){1,6})",  # noqa: E501 (a regex reads best whole)
+            0.6,
+        ),
+    ]
+    CONTEXT = ["address", "street", "live", "ship", "deliver"]

@@ -1,0 +1,20 @@
+"""Helpdesk ticket and case numbers: ``TCK-123456``, "case #48213", "ticket number 5521893"."""
+
+from __future__ import annotations
+
+from support_curation.redaction.recognizers._shared import ID_VALUE, LINK, NUMBER_WORD
+from support_curation.redaction.recognizers.base import ValuePatternRecognizer
+
+
+class TicketNumberRecognizer(ValuePatternRecognizer):
+    ENTITY = "TICKET_ID"
+    PATTERNS = [
+        ("prefixed", r"\b(?P<value>(?:TCK|TKT|CASE|INC|REQ|SR)-?\d{4,})\b", 0.9),
+        (
+            "keyword",
+            rf"\b(?:ticket|case|incident|request|reference){NUMBER_WORD}{LINK}(?P<value>{ID_VALUE})",
+            0.8,
+        ),
+        ("hash", r"(?<![\w#])#(?P<value>\d{5,})\b", 0.6),
+    ]
+    CONTEXT = ["ticket", "case", "incident", "reference"]

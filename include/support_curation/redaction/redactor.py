@@ -1,0 +1,386 @@
+"""Conversation-aware redaction: detect per turn, read answers with the agent's question, propagate every
+value found to all its mentions, and replace with placeholders that stay consistent in the conversation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import regex
+
+from support_curation.redaction.names import is_name
+from support_curation.redaction.policy import ACTION_ORDER
+from support_curation.redaction.recognizers._shared import word_frequency
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from support_curation.redaction.policy import RedactionPolicy
+
+CACHE_SIZE = 20_000  # per-turn detections kept: agents' macros and greetings repeat endlessly
+NER_SCORE = 0.85
+KNOWN_SCORE = 1.0
+# a capital letter past the start of a sentence: the only turns where the statistical NER earns its cost
+MID_SENTENCE_CAPITAL = regex.compile(r"(?<=[\w,;]\s{1,3})(?!I\b)\p{Lu}\p{Ll}")
+# kinds of value an agent asks for, and how to recognise the question
+QUESTIONS: list[tuple[str, regex.Pattern[str]]] = [
+    ("EMAIL", regex.compile(r"\be-?mail\b", regex.I)),
+    ("PHONE", regex.compile(r"\b(?:phone|mobile|cell|contact|call\s*back)\b(?:\s+(?:number|no))?", regex.I)),
+    ("DATE_OF_BIRTH", regex.compile(r"\b(?:date\s+of\s+birth|dob|birthday|born)\b", regex.I)),
+    ("ZIP", regex.compile(r"\b(?:zip|post(?:al)?\s*code)\b", regex.I)),
+    ("PASSWORD", regex.compile(r"\b(?:password|passcode|pin|security\s+answer)\b", regex.I)),
+    ("USERNAME", regex.compile(r"\b(?:user\s*name|user\s*id|login)\b", regex.I)),
+    ("ADDRESS", regex.compile(r"\b(?:address|where\s+do\s+you\s+live)\b", regex.I)),
+    (
+        "ID_NUMBER",
+        regex.compile(
+            r"\b(?:account|order|claim|policy|booking|confirmation|reservation|member(?:ship)?|ticket|reference"
+            r"|case|card|ssn|social\s+security|last\s+four)\b",
+            regex.I,
+        ),
+    ),
+    (
+        "PERSON",
+        regex.compile(
+            r"\b(?:(?:your|the|full|first|last)\s+name|who\s+(?:am\s+i|i'm)\s+(?:speaking|talking|chatting)"
+            r"|spell\s+(?:that|it|your)|name\s+(?:on|for)\s+the)\b",
+            regex.I,
+        ),
+    ),
+]
+FILLER = frozenset(
+    [
+        "yes",
+        "yeah",
+        "yep",
+        "sure",
+        "ok",
+        "okay",
+        "it",
+        "its",
+        "it's",
+        "is",
+        "my",
+        "name",
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "thanks",
+        "thank",
+        "you",
+        "please",
+        "sorry",
+        "um",
+        "uh",
+        "hi",
+        "hello",
+        "so",
+        "well",
+        "its",
+        "its's",
+        "that's",
+        "that",
+        "this",
+        "here",
+        "mine",
+        "email",
+        "number",
+        "phone",
+        "address",
+        "code",
+        "id",
+    ]
+)
+ANSWER_TOKEN = regex.compile(r"[\w@.+\-']+")
+MAX_ANSWER_TOKENS = 10
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    entity: str
+    score: float
+
+
+@dataclass
+class RedactionResult:
+    messages: list[dict[str, Any]]
+    entities: dict[str, int] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    action: str = "keep"
+
+
+class Redactor:
+    """Redacts conversations with one policy; Presidio and spaCy load on first use."""
+
+    def __init__(self, policy: RedactionPolicy) -> None:
+        self.policy = policy
+        self.policy_version = policy.version
+        self._engine: tuple[Any, Any, Any] | None = None
+        self._cache: OrderedDict[str, tuple[Span, ...]] = OrderedDict()
+        self._topics = [
+            (
+                name,
+                topic.action,
+                re.compile(r"\b(?:" + "|".join(map(re.escape, topic.keywords)) + r")\b", re.I),
+            )
+            for name, topic in sorted(policy.topics.items())
+        ]
+
+    # --- detection per turn -------------------------------------------------------------------
+
+    @property
+    def engine(self) -> tuple[Any, Any, Any]:
+        if self._engine is None:
+            from support_curation.redaction.engine import build_engine
+
+            self._engine = build_engine(self.policy)
+        return self._engine
+
+    def detect(self, texts: Sequence[str]) -> list[list[Span]]:
+        """Spans per text, from the analyzer (patterns, gazetteer, context) and the gated NER."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            analyzer, nlp, nlp_engine = self.engine
+            gated = [t for t in missing if self._wants_ner(t)]
+            docs = dict(zip(gated, nlp.pipe(gated, batch_size=64), strict=True)) if gated else {}
+            for text in missing:
+                doc = docs.get(text) or nlp.make_doc(text)
+                self._remember(text, tuple(self._analyze(analyzer, nlp_engine, text, doc)))
+        return [list(self._cache[t]) if t in self._cache else [] for t in texts]
+
+    def _wants_ner(self, text: str) -> bool:
+        ner = self.policy.ner
+        return ner.enabled and (ner.gate == "all" or bool(MID_SENTENCE_CAPITAL.search(text)))
+
+    def _analyze(self, analyzer: Any, nlp_engine: Any, text: str, doc: Any) -> list[Span]:
+        from presidio_analyzer.nlp_engine import NlpArtifacts
+
+        # lower-cased tokens stand in for lemmas: Presidio's context words match them just as well
+        artifacts = NlpArtifacts(
+            entities=[],
+            tokens=doc,
+            tokens_indices=[t.idx for t in doc],
+            lemmas=[t.lower_ for t in doc],
+            nlp_engine=nlp_engine,
+            language="en",
+            scores=[],
+        )
+        results = analyzer.analyze(
+            text, language="en", nlp_artifacts=artifacts, score_threshold=self.policy.score_threshold
+        )
+        spans = [Span(r.start, r.end, r.entity_type, r.score) for r in results]
+        spans += [
+            Span(ent.start_char, ent.end_char, "PERSON", NER_SCORE)
+            for ent in doc.ents
+            if ent.label_ in self.policy.ner.labels and any(c.isalpha() for c in ent.text)
+        ]
+        return spans
+
+    def _remember(self, text: str, spans: tuple[Span, ...]) -> None:
+        self._cache[text] = spans
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+
+    # --- the conversation ---------------------------------------------------------------------
+
+    def redact_conversation(
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        known_identifiers: Mapping[str, Sequence[str]] | Sequence[str] | None = None,
+    ) -> RedactionResult:
+        texts = [str(m.get("content") or "") for m in messages]
+        roles = [str(m.get("role") or "") for m in messages]
+        spans = self.detect(texts)
+        for kind, pattern in known_patterns(known_identifiers):
+            for i, text in enumerate(texts):
+                spans[i] += [Span(m.start(), m.end(), kind, KNOWN_SCORE) for m in pattern.finditer(text)]
+        for i in range(1, len(texts)):
+            if roles[i] == "customer" and roles[i - 1] != "customer":
+                spans[i] += answer_spans(texts[i - 1], texts[i])
+        propagate(texts, spans)
+        merged = [merge(s) for s in spans]
+        redacted, counts = self._replace(texts, merged)
+        flags, action = self.topics(texts)
+        out = [dict(m) | {"content": r} for m, r in zip(messages, redacted, strict=True)]
+        return RedactionResult(
+            messages=out, entities=dict(sorted(counts.items())), flags=flags, action=action
+        )
+
+    def _replace(self, texts: list[str], spans: list[list[Span]]) -> tuple[list[str], dict[str, int]]:
+        placeholders: dict[str, str] = {}
+        per_type: dict[str, int] = {}
+        counts: dict[str, int] = {}
+        out = []
+        for text, text_spans in zip(texts, spans, strict=True):
+            pieces, last = [], 0
+            for span in text_spans:
+                value = text[span.start : span.end]
+                kind = self.policy.placeholder_names.get(span.entity, span.entity)
+                key = normalise(value)
+                if key not in placeholders:
+                    per_type[kind] = per_type.get(kind, 0) + 1
+                    placeholders[key] = f"<{kind}_{per_type[kind]}>"
+                    if kind == "PERSON":  # "Jane" later on is the same person as "Jane Doe"
+                        for part in key.split():
+                            placeholders.setdefault(part, placeholders[key])
+                placeholder = placeholders[key]
+                counts[placeholder[1:].rsplit("_", 1)[0]] = (
+                    counts.get(placeholder[1:].rsplit("_", 1)[0], 0) + 1
+                )
+                pieces += [text[last : span.start], placeholder]
+                last = span.end
+            pieces.append(text[last:])
+            out.append("".join(pieces))
+        return out, counts
+
+    def topics(self, texts: Sequence[str]) -> tuple[list[str], str]:
+        joined = "\n".join(texts)
+        found = [(name, action) for name, action, pattern in self._topics if pattern.search(joined)]
+        action = max((a for _, a in found), key=ACTION_ORDER.__getitem__, default="keep")
+        return sorted(name for name, _ in found), action
+
+
+# --- helpers (pure functions) -----------------------------------------------------------------------
+
+
+def normalise(value: str) -> str:
+    """The key under which mentions of one value share a placeholder."""
+    digits = re.sub(r"\D", "", value)
+    if len(digits) >= 5 and len(digits) >= len(re.sub(r"\W", "", value)) - 2:
+        return digits  # a number, however it was spaced or punctuated
+    return " ".join(value.lower().split())
+
+
+def _flexible(value: str) -> str:
+    """A pattern for a value in any case and spacing; numbers also with any separators."""
+    digits = re.sub(r"\D", "", value)
+    if len(digits) >= 7 and len(digits) >= len(re.sub(r"\W", "", value)) - 2:
+        return r"(?<!\d)" + r"[\s().\-/+]{0,3}".join(digits[-10:]) + r"(?!\d)"
+    body = r"\s+".join(re.escape(part) for part in value.split())
+    return rf"(?<!\w){body}(?!\w)"
+
+
+def known_patterns(
+    known: Mapping[str, Sequence[str]] | Sequence[str] | None,
+) -> list[tuple[str, re.Pattern[str]]]:
+    """One pattern per identifier type for the conversation's known identifiers (exact deny lists)."""
+    if not known:
+        return []
+    if not isinstance(known, dict):
+        grouped: dict[str, list[str]] = {}
+        for value in known:
+            grouped.setdefault(
+                "EMAIL"
+                if "@" in str(value)
+                else "PERSON"
+                if str(value).replace(" ", "").isalpha()
+                else "ID_NUMBER",
+                [],
+            ).append(str(value))
+        known = grouped
+    patterns = []
+    for kind, values in sorted(known.items()):
+        usable = sorted({v.strip() for v in values if v and len(v.strip()) >= 2}, key=len, reverse=True)
+        if usable:
+            patterns.append((kind, re.compile("|".join(_flexible(v) for v in usable), re.IGNORECASE)))
+    return patterns
+
+
+def answer_spans(question: str, answer: str) -> list[Span]:
+    """The value in a short customer reply to an agent's question ("name?" -> "jane doe")."""
+    kind = next((k for k, pattern in QUESTIONS if pattern.search(question)), None)
+    if (
+        kind is None
+        or "?" not in question
+        and not re.search(r"\b(?:may|can|could)\s+i\s+(?:have|get)\b", question, re.I)
+    ):
+        return []
+    tokens = list(ANSWER_TOKEN.finditer(answer))
+    if not tokens or len(tokens) > MAX_ANSWER_TOKENS:
+        return []
+    spans = []
+    for match in tokens:
+        word = match.group().strip(".'")
+        lower = word.lower()
+        if not word or lower in FILLER:
+            continue
+        if kind == "PERSON":
+            if word.isalpha() and (is_name(word) or word_frequency(lower) < 4.5):
+                spans.append(Span(match.start(), match.end(), "PERSON", 0.7))
+        elif kind in {"ID_NUMBER", "ZIP", "DATE_OF_BIRTH", "PHONE"}:
+            if any(c.isdigit() for c in word) or (kind == "PHONE" and lower in _DIGIT_WORDS):
+                spans.append(Span(match.start(), match.end(), kind, 0.7))
+        elif word_frequency(lower) < 5.0 or any(c.isdigit() for c in word) or "@" in word:
+            spans.append(Span(match.start(), match.end(), kind, 0.6))
+    return spans
+
+
+_DIGIT_WORDS = frozenset(
+    ["zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+)
+
+
+def propagate(texts: list[str], spans: list[list[Span]]) -> None:
+    """Redact every mention of every value found anywhere in the conversation (in place)."""
+    values: dict[str, str] = {}
+    for text, text_spans in zip(texts, spans, strict=True):
+        for span in text_spans:
+            value = text[span.start : span.end].strip()
+            if _worth_propagating(value, span.entity):
+                values.setdefault(value.lower(), span.entity)
+            if span.entity == "PERSON":
+                for part in value.split():
+                    if (
+                        part.isalpha()
+                        and len(part) >= 3
+                        and (word_frequency(part.lower()) < 4.5 or is_name(part))
+                    ):
+                        values.setdefault(part.lower(), "PERSON")
+    if not values:
+        return
+    ordered = sorted(values, key=len, reverse=True)
+    pattern = re.compile("|".join(_flexible(v) for v in ordered), re.IGNORECASE)
+    lookup = {normalise(v): values[v] for v in ordered}
+    for i, text in enumerate(texts):
+        for match in pattern.finditer(text):
+            kind = lookup.get(normalise(match.group()), "ID_NUMBER")
+            spans[i].append(Span(match.start(), match.end(), kind, 0.9))
+
+
+def _worth_propagating(value: str, entity: str) -> bool:
+    if len(value) < 3:
+        return False
+    if entity == "PERSON":
+        return True
+    if value.isalpha():  # a single ordinary word found once is not searched for everywhere
+        return word_frequency(value.lower()) < 4.0
+    return True
+
+
+GENERIC = frozenset({"ID_NUMBER"})
+
+
+def _rank(span: Span) -> tuple[int, bool, float]:
+    """Longest first; at equal length a specific type (PHONE) beats a generic one (ID_NUMBER)."""
+    return span.end - span.start, span.entity not in GENERIC, span.score
+
+
+def merge(spans: list[Span]) -> list[Span]:
+    """Overlapping spans become one span over their union, typed by the longest (then surest) of them."""
+    ordered = sorted(spans, key=lambda s: (s.start, -(s.end - s.start), -s.score))
+    merged: list[Span] = []
+    for span in ordered:
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            keep = last if _rank(last) >= _rank(span) else span
+            merged[-1] = Span(last.start, max(last.end, span.end), keep.entity, max(last.score, span.score))
+        else:
+            merged.append(span)
+    return merged
