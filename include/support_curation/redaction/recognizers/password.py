@@ -13,7 +13,7 @@ class PasswordRecognizer(ValuePatternRecognizer):
     PATTERNS = [
         (
             "keyword",
-            r"\b(?:password|passcode|pass word|passwd|pwd|pin(?:\s+code)?|security answer|secret word|memorable word)\b(?:\s+(?:is|was|would be|should be|it's|its|=))*\s*[:=]?\s*[\"']?(?P<value>[^\s\"',]{3,40})",  # noqa: E501 (a regex reads best whole)
+            r"\b(?:password|passcode|pass word|passwd|pwd|pin(?:\s+code)?|security answer|secret word|memorable word)\b(?:\s+(?:is|was|would be|should be|it's|its|=))*\s*[:=]?\s*[\"']?(?P<value>[^\s\"',]{2,39}[^\s\"',.!?])",  # noqa: E501 (a regex reads best whole)
             0.8,
         ),
     ]
