@@ -3,7 +3,8 @@
 For every corpus present: our redactor (through ``redact_jsonl``, as ``curate redact`` runs it) and a
 vanilla Presidio baseline (default recognizers, the same spaCy model, analyze + anonymize per turn),
 both scored by the corpus's ``score.py``. Prints one table and writes ``bench/results/eval.json``.
-Skips cleanly when the corpora are absent. Usage: ``python bench/eval_redaction.py [--limit N] [--no-baseline]``.
+Skips cleanly when the corpora are absent.
+Usage: ``python bench/eval_redaction.py [--limit N] [--no-baseline] [--corpus STEM]``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ RESULTS = Path(__file__).resolve().parent / "results" / "eval.json"
 
 
 def eval_dir() -> Path:
-    return Path(os.environ.get("CURATION_EVAL_DIR") or Path(__file__).resolve().parents[2] / "shared" / "eval")
+    default = Path(__file__).resolve().parents[2] / "shared" / "eval"
+    return Path(os.environ.get("CURATION_EVAL_DIR") or default)
 
 
 def load(path: Path, limit: int | None) -> list[dict[str, Any]]:
@@ -46,7 +48,8 @@ def run_ours(records: list[dict[str, Any]], work: Path) -> tuple[list[dict[str, 
     from support_curation.redaction import get_redactor
     from support_curation.redaction.batch import redact_jsonl
 
-    get_redactor().redact_conversation([{"role": "customer", "content": "warm up, Jane"}])  # load outside the clock
+    # load the models outside the clock
+    get_redactor().redact_conversation([{"role": "customer", "content": "warm up, Jane"}])
     src, dst = work / "in.jsonl", work / "ours.jsonl"
     with src.open("w", encoding="utf-8") as f:
         for r in records:  # only what a caller would send: no labels
@@ -124,7 +127,8 @@ def main() -> int:
             row["ours"] = score(gold, outs, work, "ours", args.limit) | {"chars_per_s": chars / seconds}
             if not args.no_baseline:
                 outs, seconds = run_vanilla(records)
-                row["vanilla"] = score(gold, outs, work, "vanilla", args.limit) | {"chars_per_s": chars / seconds}
+                scored = score(gold, outs, work, "vanilla", args.limit)
+                row["vanilla"] = scored | {"chars_per_s": chars / seconds}
             results[gold.stem] = row
     print_table(results)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -141,7 +145,9 @@ def _metric(s: dict[str, Any], *names: str) -> float:
 
 
 def print_table(results: dict[str, Any]) -> None:
-    head = f"{'corpus':<16}{'who':<9}{'leak %':>8}{'rec leak %':>11}{'over %':>8}{'chars/s':>10}{'speed x':>9}"
+    head = (
+        f"{'corpus':<16}{'who':<9}{'leak %':>8}{'rec leak %':>11}{'over %':>8}{'chars/s':>10}{'speed x':>9}"
+    )
     print(head)
     print("-" * len(head))
     for corpus, row in results.items():
@@ -158,7 +164,8 @@ def print_table(results: dict[str, Any]) -> None:
             )
         per_type = row["ours"].get("per_type", {})
         leaks = {t: f"{v['occ_leaked']}/{v['occ']}" for t, v in per_type.items() if v["occ_leaked"]}
-        print(f"  ours, leaked by type: {leaks}  name tokens: {row['ours'].get('name_token', {}).get('leak_rate')}%")
+        name_tokens = row["ours"].get("name_token", {}).get("leak_rate")
+        print(f"  ours, leaked by type: {leaks}  name tokens: {name_tokens}%")
 
 
 if __name__ == "__main__":

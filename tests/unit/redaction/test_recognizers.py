@@ -1,0 +1,85 @@
+"""Recognizer tables: text, expected entity and the exact value it covers (synthetic text only).
+
+The pattern recognizers need no spaCy: they are called directly, which keeps these tests fast.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from support_curation.redaction.engine import project_recognizers
+
+RECOGNIZERS = project_recognizers()
+
+
+def found(recognizer: str, text: str) -> list[tuple[str, str]]:
+    instance = RECOGNIZERS[recognizer]()
+    results = instance.analyze(text, entities=instance.supported_entities, nlp_artifacts=None)
+    return sorted((r.entity_type, text[r.start : r.end]) for r in results if r.score >= 0.45)
+
+
+def test_every_recognizer_in_its_own_module() -> None:
+    modules = [cls.__module__ for cls in RECOGNIZERS.values()]
+    assert len(modules) == len(set(modules))
+
+
+POSITIVE = [
+    # (recognizer, text, entity, value)
+    ("TicketNumberRecognizer", "see TCK-123456 for details", "TICKET_ID", "TCK-123456"),
+    ("TicketNumberRecognizer", "my ticket number is 5521893", "TICKET_ID", "5521893"),
+    ("TicketNumberRecognizer", "any news on #482913?", "TICKET_ID", "482913"),
+    ("OrderNumberRecognizer", "my order number is 88341207", "ORDER_ID", "88341207"),
+    ("OrderNumberRecognizer", "Order #ORD-77123 never arrived", "ORDER_ID", "ORD-77123"),
+    ("ClaimNumberRecognizer", "claim number CLM-2231984", "CLAIM_ID", "CLM-2231984"),
+    ("PolicyNumberRecognizer", "policy no: PX77812", "POLICY_ID", "PX77812"),
+    ("BookingReferenceRecognizer", "confirmation number is K7X9Q2", "BOOKING_ID", "K7X9Q2"),
+    ("AccountNumberRecognizer", "account number 00412399", "ACCOUNT_ID", "00412399"),
+    ("InternalCodeRecognizer", "escalated under INT-ABC-123", "INTERNAL_CODE", "INT-ABC-123"),
+    ("InternalCodeRecognizer", "agent id: AG-5521", "INTERNAL_CODE", "AG-5521"),
+    ("StreetAddressRecognizer", "I live at 42 Maple Avenue now", "ADDRESS", "42 Maple Avenue"),
+    ("StreetAddressRecognizer", "ship it to 7 Kings Road, please", "ADDRESS", "7 Kings Road"),
+    ("StreetAddressRecognizer", "send it to PO Box 1234", "ADDRESS", "PO Box 1234"),
+    ("PostalCodeRecognizer", "my zip code is 90210", "ZIP", "90210"),
+    ("PostalCodeRecognizer", "postcode SW1A 1AA", "ZIP", "SW1A 1AA"),
+    ("DateOfBirthRecognizer", "my date of birth is 12/03/1985", "DATE_OF_BIRTH", "12/03/1985"),
+    ("DateOfBirthRecognizer", "I was born on March 3, 1985", "DATE_OF_BIRTH", "March 3, 1985"),
+    ("PasswordRecognizer", "my password is Tr0ub4dor&3", "PASSWORD", "Tr0ub4dor&3"),
+    ("UsernameRecognizer", "username is skyline_77", "USERNAME", "skyline_77"),
+    ("LastDigitsRecognizer", "the card ending in 4417", "LAST_DIGITS", "4417"),
+    ("LastDigitsRecognizer", "last four of my ssn are 7781", "LAST_DIGITS", "7781"),
+    ("EmailAddressRecognizer", "write to jo.smith@example.org", "EMAIL", "jo.smith@example.org"),
+    ("EmailAddressRecognizer", "it's jsmith at gmail dot com", "EMAIL", "jsmith at gmail dot com"),
+    ("EmailAddressRecognizer", "mail me jsmith 45 gmailcom", "EMAIL", "jsmith 45 gmailcom"),
+    ("SpelledDigitsRecognizer", "dial four one five five nine", "ID_NUMBER", "four one five five nine"),
+    ("EmployerRecognizer", "I work at Globex Corporation", "ORGANIZATION", "Globex Corporation"),
+]
+
+
+@pytest.mark.parametrize(("recognizer", "text", "entity", "value"), POSITIVE)
+def test_recognizer_finds(recognizer: str, text: str, entity: str, value: str) -> None:
+    assert (entity, value) in found(recognizer, text)
+
+
+NEGATIVE = [
+    # (recognizer, text): ordinary words and numbers that must stay
+    ("PasswordRecognizer", "my password is not working"),
+    pytest.param(
+        "PasswordRecognizer",
+        "the password was reset yesterday",
+        marks=pytest.mark.xfail(reason="known gap: verbs after 'password was' (see COORDINATION.md)"),
+    ),
+    ("UsernameRecognizer", "my username is wrong"),
+    ("OrderNumberRecognizer", "my order is late"),
+    ("DateOfBirthRecognizer", "the parcel came on March 3, 2024"),
+    ("PostalCodeRecognizer", "I paid 90210 rupees"),
+    ("TicketNumberRecognizer", "we are number 1 in the queue"),
+    ("StreetAddressRecognizer", "I waited 3 hours"),
+    ("LongNumberRecognizer", "it cost 1299.99 on 12/03/2024"),
+    ("AlphanumericIdRecognizer", "a 4k tv with 2gb and 5th gen, 10am"),
+    ("EmailAddressRecognizer", "I was at home all day"),
+]
+
+
+@pytest.mark.parametrize(("recognizer", "text"), NEGATIVE)
+def test_recognizer_leaves_alone(recognizer: str, text: str) -> None:
+    assert found(recognizer, text) == []
