@@ -13,7 +13,7 @@ import regex
 
 from support_curation.redaction.names import is_name
 from support_curation.redaction.policy import ACTION_ORDER
-from support_curation.redaction.recognizers._shared import word_frequency
+from support_curation.redaction.recognizers._shared import DATE_VALUE, word_frequency
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -96,6 +96,13 @@ FILLER = frozenset(
         "id",
     ]
 )
+# the agent is asking (not telling): a question mark, or a polite request for something
+REQUEST = regex.compile(
+    r"\?|\b(?:may|can|could)\s+i\s+(?:have|get|take|grab|confirm|start\s+with)\b|\bplease\s*[.!]?\s*$"
+    r"|\b(?:tell\s+me|confirm|provide|give\s+me|read\s+out|what's|what\s+is)\b",
+    regex.I,
+)
+DATE_IN_ANSWER = regex.compile(DATE_VALUE, regex.I)
 ANSWER_TOKEN = regex.compile(r"[\w@.+\-']+")
 MAX_ANSWER_TOKENS = 10
 
@@ -296,12 +303,10 @@ def known_patterns(
 def answer_spans(question: str, answer: str) -> list[Span]:
     """The value in a short customer reply to an agent's question ("name?" -> "jane doe")."""
     kind = next((k for k, pattern in QUESTIONS if pattern.search(question)), None)
-    if (
-        kind is None
-        or "?" not in question
-        and not re.search(r"\b(?:may|can|could)\s+i\s+(?:have|get)\b", question, re.I)
-    ):
+    if kind is None or not REQUEST.search(question):
         return []
+    if kind == "DATE_OF_BIRTH" and (date := DATE_IN_ANSWER.search(answer)):
+        return [Span(date.start(), date.end(), kind, 0.8)]
     tokens = list(ANSWER_TOKEN.finditer(answer))
     if not tokens or len(tokens) > MAX_ANSWER_TOKENS:
         return []
