@@ -44,18 +44,20 @@ def as_text(out: dict[str, Any]) -> str:
     return out.get("text", "")
 
 
-def run_ours(records: list[dict[str, Any]], work: Path) -> tuple[list[dict[str, Any]], float]:
+def run_ours(
+    records: list[dict[str, Any]], work: Path, policy: Path | None = None
+) -> tuple[list[dict[str, Any]], float]:
     from support_curation.redaction import get_redactor
     from support_curation.redaction.batch import redact_jsonl
 
     # load the models outside the clock
-    get_redactor().redact_conversation([{"role": "customer", "content": "warm up, Jane"}])
+    get_redactor(policy).redact_conversation([{"role": "customer", "content": "warm up, Jane"}])
     src, dst = work / "in.jsonl", work / "ours.jsonl"
     with src.open("w", encoding="utf-8") as f:
         for r in records:  # only what a caller would send: no labels
             f.write(json.dumps({k: r[k] for k in ("id", "text", "turns") if k in r}) + "\n")
     started = time.perf_counter()
-    redact_jsonl(src, dst, None)
+    redact_jsonl(src, dst, policy)
     elapsed = time.perf_counter() - started
     outs = [json.loads(line) for line in dst.open(encoding="utf-8")]
     return [{"id": o["id"], "text": as_text(o)} for o in outs], elapsed
@@ -108,6 +110,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N records of each corpus")
     parser.add_argument("--no-baseline", action="store_true", help="skip vanilla Presidio (faster)")
     parser.add_argument("--corpus", action="append", help="only these corpora (file stem)")
+    parser.add_argument("--policy", type=Path, default=None, help="redaction policy YAML (default: v1)")
     args = parser.parse_args()
     directory = eval_dir()
     corpora = sorted(p for p in directory.glob("*.jsonl")) if directory.is_dir() else []
@@ -123,7 +126,7 @@ def main() -> int:
             records = load(gold, args.limit)
             chars = sum(len(r["text"]) for r in records)
             row: dict[str, Any] = {"records": len(records), "chars": chars}
-            outs, seconds = run_ours(records, work)
+            outs, seconds = run_ours(records, work, args.policy)
             row["ours"] = score(gold, outs, work, "ours", args.limit) | {"chars_per_s": chars / seconds}
             if not args.no_baseline:
                 outs, seconds = run_vanilla(records)

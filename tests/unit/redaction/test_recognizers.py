@@ -52,6 +52,11 @@ POSITIVE = [
     ("EmailAddressRecognizer", "mail me jsmith 45 gmailcom", "EMAIL", "jsmith 45 gmailcom"),
     ("SpelledDigitsRecognizer", "dial four one five five nine", "ID_NUMBER", "four one five five nine"),
     ("EmployerRecognizer", "I work at Globex Corporation", "ORGANIZATION", "Globex Corporation"),
+    ("SpacedCodeRecognizer", "confirmation number is xqv 482", "ID_NUMBER", "xqv 482"),
+    ("SpacedCodeRecognizer", "it's k 7 z 3 q 9", "ID_NUMBER", "k 7 z 3 q 9"),
+    ("SpacedCodeRecognizer", "741 e 19", "ID_NUMBER", "741 e 19"),
+    ("ShortAnswerNumberRecognizer", "7781", "ID_NUMBER", "7781"),
+    ("ShortAnswerNumberRecognizer", "its 30418", "ID_NUMBER", "30418"),
 ]
 
 
@@ -77,6 +82,12 @@ NEGATIVE = [
     ("LongNumberRecognizer", "it cost 1299.99 on 12/03/2024"),
     ("AlphanumericIdRecognizer", "a 4k tv with 2gb and 5th gen, 10am"),
     ("EmailAddressRecognizer", "I was at home all day"),
+    ("SpacedCodeRecognizer", "between 10 am and 5 pm"),
+    ("SpacedCodeRecognizer", "top 10 and 20, i have 2 kids and 3 bags"),
+    ("SpacedCodeRecognizer", "rs 500 for the iphone 12 pro"),
+    ("ShortAnswerNumberRecognizer", "i paid 500 dollars"),
+    ("ShortAnswerNumberRecognizer", "it took 120 minutes"),
+    ("ShortAnswerNumberRecognizer", "the order 1234 came but the box had more than 20 items broken inside"),
 ]
 
 

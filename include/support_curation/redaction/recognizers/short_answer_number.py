@@ -1,0 +1,37 @@
+"""Bare numbers given as a short reply ("1234", "its 5665", "<name> 2564"): in a support chat such a
+turn answers a request for the last digits of a card, SSN or account, a zip code, an OTP or a PIN.
+
+Only turns of a few words: in longer text a bare number is usually a quantity, price or model, and
+the context-bound recognizers handle identifiers there.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from support_curation.redaction.recognizers.base import ValuePatternRecognizer
+
+MAX_WORDS = 6
+_WORD = regex.compile(r"\w+")
+# what follows a quantity or an amount, not an identifier
+_AFTER = regex.compile(
+    r"^\s*(?:%|percent|dollars?|bucks|euros?|pounds?|rupees?|rs|usd|inr|gbp|eur|k|kg|g|lbs?|km|miles?|mins?|"
+    r"minutes?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|times?|items?|people|persons?|pcs|pieces?|gb|mb|"
+    r"am|pm|seats?|tickets?|nights?|rooms?|bags?|x)\b",
+    regex.IGNORECASE,
+)
+_BEFORE = regex.compile(
+    r"(?:[$£€₹]|\b(?:rs|usd|inr|eur|gbp|at|by|before|after|until|till|since)\s*)$", regex.I
+)
+
+
+class ShortAnswerNumberRecognizer(ValuePatternRecognizer):
+    ENTITY = "ID_NUMBER"
+    PATTERNS = [("bare_number", r"(?<![\w$£€₹.,:/\-])(?P<value>\d{3,6})(?![\w.,:/\-]\d|\w)", 0.6)]
+    CONTEXT = ["last", "digits", "ssn", "card", "account", "zip", "pin", "otp", "code"]
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # noqa: D102
+        if len(_WORD.findall(text)) > MAX_WORDS:
+            return []
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in results if not _AFTER.match(text[r.end :]) and not _BEFORE.search(text[: r.start])]
