@@ -17,8 +17,9 @@ demo: venv ## demo data + the main DAG for the last 3 days, all on local disk un
 up: venv ## the Airflow UI locally (standalone) with this project's DAGs
 	bash scripts/airflow_up.sh
 
-test: venv ## unit, DAG and integration tests (starts PostgreSQL and an S3 endpoint itself)
-	$(VENV)/bin/pytest -q
+test: venv ## unit, DAG and integration tests (installs chromium if missing; starts its own servers)
+	bash scripts/ci_setup.sh
+	$(VENV)/bin/pytest -q -p no:logging
 
 lint: venv ## ruff check and format check
 	$(VENV)/bin/ruff check dags include tests bench plugins
