@@ -1,7 +1,7 @@
 """Redaction: Presidio with the project's recognizers, conversation-aware, consistent placeholders.
 
-    redactor = get_redactor()            # once per process; models load on first use
-    result = redactor.redact_conversation(messages, known_identifiers={"PERSON": [...], ...})
+redactor = get_redactor()            # once per process; models load on first use
+result = redactor.redact_conversation(messages, known_identifiers={"PERSON": [...], ...})
 """
 
 from __future__ import annotations

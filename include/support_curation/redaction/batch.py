@@ -27,12 +27,21 @@ def redact_record(record: dict[str, Any], policy_path: Path | str | None = None)
             [{"role": _role(str(t.get("speaker", ""))), "content": str(t.get("text", ""))} for t in turns],
             known_identifiers=known,
         )
-        return {
+        redacted_turns = [{**t, "text": m["content"]} for t, m in zip(turns, result.messages, strict=True)]
+        out = {
             "id": record["id"],
-            "turns": [{**t, "text": m["content"]} for t, m in zip(turns, result.messages, strict=True)],
+            "turns": redacted_turns,
             "entities": result.entities,
             "flags": result.flags,
         }
+        if isinstance(record.get("text"), str):  # both given: keep the flattened text in step with the turns
+            joined = "\n".join(f"{t.get('speaker', '')}: {t.get('text', '')}" for t in turns)
+            out["text"] = (
+                "\n".join(f"{t.get('speaker', '')}: {t['text']}" for t in redacted_turns)
+                if record["text"] == joined
+                else redact_record({"id": record["id"], "text": record["text"]}, policy_path)["text"]
+            )
+        return out
     text = record["text"]
     if not isinstance(text, str):
         raise TypeError("text must be a string")
@@ -44,10 +53,13 @@ def redact_record(record: dict[str, Any], policy_path: Path | str | None = None)
             [{"role": _role(m["speaker"]), "content": m["text"]} for m in parsed], known_identifiers=known
         )
         redacted = "\n".join(
-            line[: m.start("text")] + r["content"] for line, m, r in zip(lines, parsed, result.messages, strict=True)
+            line[: m.start("text")] + r["content"]
+            for line, m, r in zip(lines, parsed, result.messages, strict=True)
         )
     else:
-        result = redactor.redact_conversation([{"role": "customer", "content": text}], known_identifiers=known)
+        result = redactor.redact_conversation(
+            [{"role": "customer", "content": text}], known_identifiers=known
+        )
         redacted = result.messages[0]["content"]
     return {"id": record["id"], "text": redacted, "entities": result.entities, "flags": result.flags}
 

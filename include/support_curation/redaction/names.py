@@ -94,9 +94,9 @@ def name_score(word: str, *, capitalized: bool, context: bool) -> float:
     freq = word_frequency(word.lower())
     known = is_name(word)
     if context:  # "my name is ...", "thanks, ...", an answer to "may I have your name?"
-        if freq >= 5.5 and not known:
-            return 0.0
-        return 0.85 if (known or freq < 4.5) else 0.5
+        if known and freq < 5.5:
+            return 0.85
+        return 0.8 if freq < 4.0 else 0.0
     if capitalized:
         if known and freq < 5.0:
             return 0.75

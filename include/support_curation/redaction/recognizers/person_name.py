@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import regex
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
-from support_curation.redaction.names import is_name, name_score
+from support_curation.redaction.names import is_first_name, is_name, name_score
 from support_curation.redaction.recognizers._shared import word_frequency
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 TOKEN = regex.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 # cues after which the next words are very likely a name
 STRONG_CUES = regex.compile(
-    r"\b(?:(?:my|his|her|the|account|full)\s+(?:full\s+|first\s+|last\s+|sur)?name\s*(?:is|was|'s|:)?"
+    r"\b(?:(?:(?:my|his|her|the|account|full)\s+)?(?:full\s+|first\s+|last\s+|sur)?name\s*(?:is|was|'s|:)?"
     r"|name's|call\s+me|i\s+go\s+by|signed|regards|sincerely|dear|mr|mrs|ms|miss|dr|mister|sir|madam"
     r"|spelled|spelt|under\s+the\s+name(?:\s+of)?|name\s+on\s+the\s+(?:account|card|booking|reservation))\W*$",
     regex.IGNORECASE,
@@ -32,6 +32,10 @@ WEAK_CUES = regex.compile(
     regex.IGNORECASE,
 )
 MAX_NAME_TOKENS = 3
+# what follows a name that opens an answer, when the customer gives several details at once
+LEAD_FOLLOWERS = frozenset(
+    {"and", "password", "pin", "email", "phone", "account", "zip", "ssn", "my", "here"}
+)
 
 
 class PersonNameRecognizer(EntityRecognizer):
@@ -54,7 +58,7 @@ class PersonNameRecognizer(EntityRecognizer):
         if not tokens:
             return []
         spans: list[tuple[int, int, float]] = []
-        if answer := self._standalone_answer(tokens, text):
+        if answer := self._standalone_answer(tokens, text) or self._leading_name(tokens, text):
             spans.append(answer)
         i = 0
         while i < len(tokens):
@@ -97,6 +101,18 @@ class PersonNameRecognizer(EntityRecognizer):
             )
             for s, e, score in spans
         ]
+
+    @staticmethod
+    def _leading_name(tokens: list[tuple[int, int, str]], text: str) -> tuple[int, int, float] | None:
+        """A message opening with a first name and then the next detail ("jane 4417", "jane and ...")."""
+        start, end, word = tokens[0]
+        if text[:start].strip() or not is_first_name(word) or word_frequency(word.lower()) >= 5.5:
+            return None
+        rest = text[end:].lstrip(" ,")
+        following = tokens[1][2].lower() if len(tokens) > 1 and tokens[1][0] >= end else ""
+        if rest[:1].isdigit() or following in LEAD_FOLLOWERS:
+            return start, end, 0.65
+        return None
 
     @staticmethod
     def _standalone_answer(tokens: list[tuple[int, int, str]], text: str) -> tuple[int, int, float] | None:
