@@ -26,7 +26,7 @@ STRONG_CUES = regex.compile(
 )
 # cues that precede names and ordinary words alike ("this is John" / "this is ridiculous")
 WEAK_CUES = regex.compile(
-    r"\b(?:this\s+is|it's|it\s+is|i\s+am|i'm|im|hi|hello|hey|thanks|thank\s+you|thx|cheers|best|bye"
+    r"\b(?:this\s+is|it's|its|it\s+is|i\s+am|i'm|im|hi|hello|hey|thanks|thank\s+you|thx|cheers|best|bye"
     r"|speaking\s+with|speak\s+to|talking\s+to|with|for|from|and|agent|colleague|manager|husband|wife"
     r"|son|daughter|mother|father|mom|dad|brother|sister|friend|partner)\W*$",
     regex.IGNORECASE,
@@ -68,8 +68,9 @@ class PersonNameRecognizer(EntityRecognizer):
             if STRONG_CUES.search(before):
                 score = name_score(word, capitalized=capitalized, context=True)
             elif WEAK_CUES.search(before):
-                known = is_name(word) and word_frequency(word.lower()) < 5.6
-                score = 0.7 if known or (capitalized and word_frequency(word.lower()) < 4.5) else 0.0
+                freq = word_frequency(word.lower())
+                known = is_name(word) and freq < 5.6
+                score = 0.7 if known or freq < 3.0 or (capitalized and freq < 4.5) else 0.0
             else:
                 score = name_score(word, capitalized=capitalized, context=False)
                 if not score and word[0].isupper() and _sentence_start(text, start):
@@ -104,14 +105,24 @@ class PersonNameRecognizer(EntityRecognizer):
 
     @staticmethod
     def _leading_name(tokens: list[tuple[int, int, str]], text: str) -> tuple[int, int, float] | None:
-        """A message opening with a first name and then the next detail ("jane 4417", "jane and ...")."""
-        start, end, word = tokens[0]
-        if text[:start].strip() or not is_first_name(word) or word_frequency(word.lower()) >= 5.5:
+        """A message opening with a name and then the next detail ("jane doe 4417", "jane and ...")."""
+        if text[: tokens[0][0]].strip():
             return None
+        run = 0
+        while run < min(len(tokens), MAX_NAME_TOKENS) and _name_like(tokens[run][2]):
+            run += 1
+        if not run:
+            return None
+        end = tokens[run - 1][1]
         rest = text[end:].lstrip(" ,")
-        following = tokens[1][2].lower() if len(tokens) > 1 and tokens[1][0] >= end else ""
-        if rest[:1].isdigit() or following in LEAD_FOLLOWERS:
-            return start, end, 0.65
+        following = tokens[run][2].lower() if run < len(tokens) else ""
+        first = tokens[0][2]
+        if (
+            rest[:1].isdigit()
+            or following in LEAD_FOLLOWERS
+            or (is_first_name(first) and word_frequency(first.lower()) < 5.0)
+        ):
+            return tokens[0][0], end, 0.65
         return None
 
     @staticmethod
@@ -119,13 +130,15 @@ class PersonNameRecognizer(EntityRecognizer):
         """A short message that is only a name or two ("viswa", "jane doe"): an answer to "your name?"."""
         if len(tokens) > MAX_NAME_TOKENS or regex.search(r"\d", text):
             return None
-        words = [w.lower() for _, _, w in tokens]
-        freqs = [word_frequency(w) for w in words]
-        if all(f < 3.5 or (is_name(w) and f < 5.0) for w, f in zip(words, freqs, strict=True)) and any(
-            is_name(w) or f < 2.5 for w, f in zip(words, freqs, strict=True)
-        ):
+        if all(_name_like(word) for _, _, word in tokens):
             return tokens[0][0], tokens[-1][1], 0.6
         return None
+
+
+def _name_like(word: str) -> bool:
+    """A known name that is not mainly an ordinary word, or a word too rare to be an ordinary one."""
+    freq = word_frequency(word.lower())
+    return word.isalpha() and len(word) >= 2 and ((is_name(word) and freq < 5.6) or freq < 3.5)
 
 
 def _sentence_start(text: str, start: int) -> bool:
