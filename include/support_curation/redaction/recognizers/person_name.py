@@ -16,7 +16,8 @@ from support_curation.redaction.recognizers._shared import word_frequency
 if TYPE_CHECKING:
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
-TOKEN = regex.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+# words, with inner apostrophes and hyphens ("O'Neil", "Anne-Marie") but not a possessive "'s"
+TOKEN = regex.compile(r"[^\W\d_]+(?:['’\-](?![sS]\b)[^\W\d_]+)*")
 # cues after which the next words are very likely a name
 STRONG_CUES = regex.compile(
     r"\b(?:(?:(?:my|his|her|the|account|full)\s+)?(?:full\s+|first\s+|last\s+|sur)?name\s*(?:is|was|'s|:)?"
@@ -73,9 +74,18 @@ class PersonNameRecognizer(EntityRecognizer):
                 score = 0.7 if known or freq < 3.0 or (capitalized and freq < 4.5) else 0.0
             else:
                 score = name_score(word, capitalized=capitalized, context=False)
+                freq = word_frequency(word.lower())
                 if not score and word[0].isupper() and _sentence_start(text, start):
-                    # a name opening a sentence: only when it is clearly a name, not a word
-                    score = 0.6 if is_name(word) and word_frequency(word.lower()) < 3.5 else 0.0
+                    # a name opening a sentence: clearly a name, or a name-like word before a surname
+                    # or a colon (a speaker label, "Nicole: Remember me?")
+                    nxt = text[end : end + 2]
+                    followed = nxt[:1] == ":" or (nxt[:1] == " " and nxt[1:2].isupper())
+                    score = 0.6 if (is_name(word) and (freq < 3.5 or followed and freq < 5.5)) else 0.0
+                    score = score or (0.5 if followed and freq < 2.5 and len(word) >= 3 else 0.0)
+                if not score and capitalized and freq < 2.0 and len(word) >= 3:
+                    score = (
+                        0.5  # a capitalised word English hardly knows, mid-sentence: a name far more often
+                    )
             if score:
                 j = i
                 while (
@@ -149,9 +159,11 @@ def _sentence_start(text: str, start: int) -> bool:
 def _continues_name(text: str, current: tuple[int, int, str], following: tuple[int, int, str]) -> bool:
     """The next token extends a name: adjacent (space or hyphen), and a name or a rare word itself."""
     gap = text[current[1] : following[0]]
-    if gap not in (" ", "-", " - "):
+    if gap not in (" ", "-", " - ", ". "):
         return False
     word = following[2]
+    if len(word) == 1 and word.isupper():  # a middle initial: "Ravil G Yefimov"
+        return True
     freq = word_frequency(word.lower())
     if word[0].isupper() and not word.isupper():
         return freq < 4.5 or (is_name(word) and freq < 5.5)
