@@ -224,23 +224,27 @@ class Redactor:
         placeholders: dict[str, str] = {}
         per_type: dict[str, int] = {}
         counts: dict[str, int] = {}
+        # "Jane" and "Jane Doe" are one person wherever either comes first: parts point to the full name
+        full_name = {}
+        for text, text_spans in zip(texts, spans, strict=True):
+            for span in text_spans:
+                key = normalise(text[span.start : span.end])
+                if span.entity == "PERSON" and len(key.split()) > 1:
+                    for part in key.split():
+                        full_name.setdefault(part, key)
         out = []
         for text, text_spans in zip(texts, spans, strict=True):
             pieces, last = [], 0
             for span in text_spans:
-                value = text[span.start : span.end]
                 kind = self.policy.placeholder_names.get(span.entity, span.entity)
-                key = normalise(value)
+                key = normalise(text[span.start : span.end])
+                key = full_name.get(key, key) if kind == "PERSON" else key
                 if key not in placeholders:
                     per_type[kind] = per_type.get(kind, 0) + 1
                     placeholders[key] = f"<{kind}_{per_type[kind]}>"
-                    if kind == "PERSON":  # "Jane" later on is the same person as "Jane Doe"
-                        for part in key.split():
-                            placeholders.setdefault(part, placeholders[key])
                 placeholder = placeholders[key]
-                counts[placeholder[1:].rsplit("_", 1)[0]] = (
-                    counts.get(placeholder[1:].rsplit("_", 1)[0], 0) + 1
-                )
+                label = placeholder[1:].rsplit("_", 1)[0]
+                counts[label] = counts.get(label, 0) + 1
                 pieces += [text[last : span.start], placeholder]
                 last = span.end
             pieces.append(text[last:])
