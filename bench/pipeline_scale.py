@@ -118,7 +118,8 @@ def run_one(size: int, workers: int, chunk_size: int) -> dict:
         },
         "pipeline_seconds": round(sum(v for k, v in timings.items() if k != "generate"), 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "peak_rss_worker_mb": round(children / 1024, 1) if children else None,
+        # worker processes only exist with --workers > 1 (children also counts short helpers like git)
+        "peak_rss_worker_mb": round(children / 1024, 1) if workers > 1 else None,
     }
 
 
