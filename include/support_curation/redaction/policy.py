@@ -16,7 +16,7 @@ ACTION_ORDER: dict[str, int] = {"keep": 0, "review": 1, "exclude": 2}
 
 class NerSettings(BaseModel):
     enabled: bool = True
-    gate: Literal["capitalised", "all"] = "capitalised"
+    gate: Literal["rare_capitalised", "capitalised", "all"] = "capitalised"
     labels: list[str] = ["PERSON"]
 
 
