@@ -2,7 +2,7 @@
 
 The phonenumbers matcher runs once per region over the whole text and was the costliest recognizer
 of the analyzer (a fifth of its time on support chats), though most turns hold no run of 7+ digits.
-A digit count first skips those turns; what is searched is found exactly as before.
+It now sees only the runs of 7+ close digits (with a few characters around them).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 SCORE = 0.6  # a number phonenumbers validates for a region is a phone number, context or not
 # seven digits close together (separators, brackets, a "+" between them), anywhere in the text
 _CANDIDATE = regex.compile(r"\d(?:[\s().\-/+]{0,3}\d){6,}")
+SLACK = 3  # characters either side of a candidate: a leading "+" or "(" and the word boundaries
 
 
 class PhoneNumberRecognizer(PhoneRecognizer):
@@ -30,9 +31,13 @@ class PhoneNumberRecognizer(PhoneRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        if not _CANDIDATE.search(text):
-            return []
-        results = super().analyze(text, entities, nlp_artifacts)
-        for result in results:
-            result.score = max(result.score, SCORE)
+        results: list[RecognizerResult] = []
+        for candidate in _CANDIDATE.finditer(text):
+            # the matcher scans its whole input once per region: give it the number, not the turn
+            start = max(0, candidate.start() - SLACK)
+            for result in super().analyze(text[start : candidate.end() + SLACK], entities, nlp_artifacts):
+                result.start += start
+                result.end += start
+                result.score = max(result.score, SCORE)
+                results.append(result)
         return results
