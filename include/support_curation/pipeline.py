@@ -15,6 +15,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from support_curation import consent, publish
 from support_curation.config import DATASET, get_settings, load_policy
 from support_curation.records import add_counts, read_jsonl_gz, write_jsonl_gz
@@ -277,15 +279,12 @@ def validate(redacted: Sequence[dict[str, Any]], rt: Runtime) -> dict[str, Any]:
     """Run the expectation suites on the batch; publish the report; quarantine the batch if it fails."""
     from support_curation.validation import build_validation_frame, validate_batch
 
-    rows = list(_redacted_rows(rt, redacted))
-    # consent is looked up again, from the ledger, not taken from the consent join's word
-    decisions = _decide(rt, [(r["customer_id"], r["scope"]) for r in rows])
-    consent_granted = {r["record"]["record_id"]: d.granted for r, d in zip(rows, decisions, strict=True)}
-    frame = build_validation_frame(
-        [r["record"] for r in rows],
-        {r["record"]["record_id"]: r["known_identifiers"] for r in rows},
-        consent_granted,
-    )
+    # The frame holds counts per record, not text: built chunk by chunk, memory stays small.
+    frames = [
+        _validation_frame(rt, list(read_jsonl_gz(rt.staging, r["chunk"]))) for r in redacted if r["chunk"]
+    ]
+    frame = pd.concat(frames, ignore_index=True) if frames else build_validation_frame([], {}, {})
+    records = len(frame)
     with tempfile.TemporaryDirectory(prefix="curation-report-") as tmp:
         outcome = validate_batch(
             frame,
@@ -298,7 +297,7 @@ def validate(redacted: Sequence[dict[str, Any]], rt: Runtime) -> dict[str, Any]:
         report_uri = _publish_report(rt, Path(tmp), outcome.report_index, outcome.summary())
     result = {
         "success": outcome.success,
-        "records": len(rows),
+        "records": records,
         "summary": outcome.summary(),
         "report": report_uri,
     }
@@ -307,14 +306,26 @@ def validate(redacted: Sequence[dict[str, Any]], rt: Runtime) -> dict[str, Any]:
         rt.output.delete([failed_batch_key])  # an earlier failed run of this interval is superseded
         return result
     # Fail closed: the batch goes to the restricted quarantine area, nothing of it is published.
-    write_jsonl_gz(rt.output, failed_batch_key, (r["record"] for r in rows))
+    write_jsonl_gz(rt.output, failed_batch_key, (r["record"] for r in _redacted_rows(rt, redacted)))
     rt.output.put_bytes(
         f"{rt.quarantine_prefix}/validation_failed.json",
-        json.dumps({"records": len(rows), "validation": result["summary"]}, indent=2).encode(),
+        json.dumps({"records": records, "validation": result["summary"]}, indent=2).encode(),
     )
     raise ValidationFailed(
-        f"validation failed for {rt.interval.partition}: {len(rows)} records quarantined, "
+        f"validation failed for {rt.interval.partition}: {records} records quarantined, "
         f"{len(outcome.failing_record_ids)} failing row checks; report: {report_uri}"
+    )
+
+
+def _validation_frame(rt: Runtime, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    from support_curation.validation import build_validation_frame
+
+    # consent is looked up again, from the ledger, not taken from the consent join's word
+    decisions = _decide(rt, [(r["customer_id"], r["scope"]) for r in rows])
+    return build_validation_frame(
+        [r["record"] for r in rows],
+        {r["record"]["record_id"]: r["known_identifiers"] for r in rows},
+        {r["record"]["record_id"]: d.granted for r, d in zip(rows, decisions, strict=True)},
     )
 
 
