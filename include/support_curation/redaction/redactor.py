@@ -29,6 +29,8 @@ MID_SENTENCE_WORD = regex.compile(r"(?<=[\w,;]\s{1,3})(?!I\b)\p{Lu}\p{Ll}[\p{L}'
 # "rare_capitalised" gate: the gazetteer and word frequencies settle most capitalised words; the NER
 # runs only for the rest (an unknown rare word, or a name that is also a common word: "Will", "Grant")
 RARE_WORD = 4.0
+RARE_OPENING = 2.5
+CAPITAL_WORD = regex.compile(r"(?<![\w'’\-])\p{Lu}\p{Ll}+(?![\w'’\-])")
 COMMON_NAME = 4.5
 
 
@@ -188,7 +190,13 @@ class Redactor:
             return True
         if ner.gate == "capitalised":
             return bool(MID_SENTENCE_CAPITAL.search(text))
-        return any(_ambiguous_capital(m.group()) for m in MID_SENTENCE_WORD.finditer(text))
+        if any(_ambiguous_capital(m.group()) for m in MID_SENTENCE_WORD.finditer(text)):
+            return True
+        # a sentence opening with a word no list knows ("Sumarlidason and ... were"): likely a name
+        return any(
+            not is_name(m.group()) and word_frequency(m.group().lower()) < RARE_OPENING
+            for m in CAPITAL_WORD.finditer(text)
+        )
 
     def _analyze(self, analyzer: Any, text: str, doc: Any) -> list[Span]:
         """Every recognizer of the analyzer's registry, called directly.
