@@ -388,6 +388,11 @@ def propagate(texts: list[str], spans: list[list[Span]]) -> None:
                         and (word_frequency(part.lower()) < 4.5 or is_name(part))
                     ):
                         values.setdefault(part.lower(), "PERSON")
+    # most values are mentioned once: search only those with a second possible mention (a cheap
+    # substring count over-approximates the pattern), which spares compiling a pattern per conversation
+    joined = "\n".join(texts).lower()
+    all_digits = re.sub(r"\D", "", joined)
+    values = {v: kind for v, kind in values.items() if _mentioned_again(v, joined, all_digits)}
     if not values:
         return
     ordered = sorted(values, key=len, reverse=True)
@@ -397,6 +402,15 @@ def propagate(texts: list[str], spans: list[list[Span]]) -> None:
         for match in pattern.finditer(text):
             kind = lookup.get(normalise(match.group()), "ID_NUMBER")
             spans[i].append(Span(match.start(), match.end(), kind, 0.9))
+
+
+def _mentioned_again(value: str, joined_lower: str, all_digits: str) -> bool:
+    """False only when the value cannot occur twice in the conversation (see ``_flexible``)."""
+    digits = re.sub(r"\D", "", value)
+    if len(digits) >= 7 and len(digits) >= len(re.sub(r"\W", "", value)) - 2:
+        return all_digits.count(digits[-10:]) >= 2
+    words = value.lower().split()
+    return bool(words) and joined_lower.count(words[0]) >= 2
 
 
 def _worth_propagating(value: str, entity: str) -> bool:
