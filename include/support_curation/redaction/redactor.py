@@ -172,17 +172,24 @@ class Redactor:
         return self._engine
 
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
-        """Spans per text, from the recognizers (patterns, gazetteer, context) and the gated NER."""
+        """Spans per text: the recognizers (patterns, gazetteer, context) first, then the NER where
+        capitalised words remain that they could not settle."""
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if missing:
             analyzer, nlp, _ = self.engine
-            gated = [t for t in missing if self._wants_ner(t)]
-            docs = dict(zip(gated, nlp.pipe(gated, batch_size=64), strict=True)) if gated else {}
+            pending: dict[str, list[Span]] = {}
             for text in missing:
-                self._remember(text, tuple(self._analyze(analyzer, text, docs.get(text))))
+                spans = self._analyze(analyzer, text)
+                if self._wants_ner(text, spans):
+                    pending[text] = spans
+                else:
+                    self._remember(text, tuple(spans))
+            if pending:
+                for text, doc in zip(pending, nlp.pipe(list(pending), batch_size=64), strict=True):
+                    self._remember(text, tuple(pending[text] + self._ner_spans(doc)))
         return [list(self._cache[t]) if t in self._cache else [] for t in texts]
 
-    def _wants_ner(self, text: str) -> bool:
+    def _wants_ner(self, text: str, spans: Sequence[Span] = ()) -> bool:
         ner = self.policy.ner
         if not ner.enabled:
             return False
@@ -190,15 +197,22 @@ class Redactor:
             return True
         if ner.gate == "capitalised":
             return bool(MID_SENTENCE_CAPITAL.search(text))
-        if any(_ambiguous_capital(m.group()) for m in MID_SENTENCE_WORD.finditer(text)):
+        covered = [(s.start, s.end) for s in spans if s.entity == "PERSON"]
+
+        def unsettled(match: regex.Match[str]) -> bool:
+            return not any(start <= match.start() < end for start, end in covered)
+
+        if any(
+            _ambiguous_capital(m.group()) and unsettled(m) for m in MID_SENTENCE_WORD.finditer(text)
+        ):
             return True
         # a sentence opening with a word no list knows ("Sumarlidason and ... were"): likely a name
         return any(
-            not is_name(m.group()) and word_frequency(m.group().lower()) < RARE_OPENING
+            not is_name(m.group()) and word_frequency(m.group().lower()) < RARE_OPENING and unsettled(m)
             for m in CAPITAL_WORD.finditer(text)
         )
 
-    def _analyze(self, analyzer: Any, text: str, doc: Any) -> list[Span]:
+    def _analyze(self, analyzer: Any, text: str) -> list[Span]:
         """Every recognizer of the analyzer's registry, called directly.
 
         ``AnalyzerEngine.analyze`` would add a spaCy pass for tokens and lemmas, a deep copy of every
@@ -218,13 +232,14 @@ class Redactor:
                     score = min(1.0, score + CONTEXT_BOOST)
                 if score >= threshold:
                     spans.append(Span(result.start, result.end, result.entity_type, score))
-        if doc is not None:
-            spans += [
-                Span(ent.start_char, ent.end_char, "PERSON", NER_SCORE)
-                for ent in doc.ents
-                if ent.label_ in self.policy.ner.labels and any(c.isalpha() for c in ent.text)
-            ]
         return spans
+
+    def _ner_spans(self, doc: Any) -> list[Span]:
+        return [
+            Span(ent.start_char, ent.end_char, "PERSON", NER_SCORE)
+            for ent in doc.ents
+            if ent.label_ in self.policy.ner.labels and any(c.isalpha() for c in ent.text)
+        ]
 
     def _remember(self, text: str, spans: tuple[Span, ...]) -> None:
         self._cache[text] = spans
