@@ -20,7 +20,8 @@ class EmailAddressRecognizer(ValuePatternRecognizer):
         (
             "spoken",
             r"(?<![\w.])(?P<value>[\w.\-]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[\w\-]+)*"
-            r"\s+(?:at|@)\s+[\w\-]+(?:\s*(?:dot|\.)\s*[a-z]{2,6}){1,2})\b",
+            # said aloud, the dot is a word: "jane at example dot com" (not "me at jane@example.com")
+            r"\s+(?:at|@)\s+[\w\-]+(?:\s+dot\s+[a-z]{2,6}){1,2})\b",
             0.85,
         ),
         (
