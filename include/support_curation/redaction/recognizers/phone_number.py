@@ -2,7 +2,7 @@
 
 The phonenumbers matcher runs once per region over the whole text and was the costliest recognizer
 of the analyzer (a fifth of its time on support chats), though most turns hold no run of 7+ digits.
-It now sees only the runs of 7+ close digits (with a few characters around them).
+It now sees only the runs of 7+ close digits, and tries a plain parse of each run before the matcher.
 """
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ from typing import TYPE_CHECKING
 
 import phonenumbers
 import regex
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 if TYPE_CHECKING:
-    from presidio_analyzer import RecognizerResult
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
 SCORE = 0.6  # a number phonenumbers validates for a region is a phone number, context or not
 # seven digits close together (separators, brackets, a "+" between them), anywhere in the text
 _CANDIDATE = regex.compile(r"\d(?:[\s().\-/+]{0,3}\d){6,}")
+FULL_DIGITS = 10
 SLACK = 3  # characters either side of a candidate: a leading "+" or "(" and the word boundaries
 
 
@@ -34,20 +35,41 @@ class PhoneNumberRecognizer(PhoneRecognizer):
     ) -> list[RecognizerResult]:
         results: list[RecognizerResult] = []
         for candidate in _CANDIDATE.finditer(text):
-            # the matcher scans its whole input once per region: give it the number, not the turn
-            start = max(0, candidate.start() - SLACK)
-            for result in self._first_region(text[start : candidate.end() + SLACK], nlp_artifacts):
-                result.start += start
-                result.end += start
-                result.score = max(result.score, SCORE)
-                results.append(result)
+            start, end = candidate.span()
+            while start > 0 and text[start - 1] in "+(":
+                start -= 1
+            results += self._find(text[start:end], text, start, end)
         return results
 
-    def _first_region(self, snippet: str, nlp_artifacts: NlpArtifacts | None) -> list[RecognizerResult]:
-        """Matches in the first region (policy order) that has any: the regions agree on most numbers,
-        and trying all of them was most of this recognizer's time."""
+    def _find(self, number: str, text: str, start: int, end: int) -> list[RecognizerResult]:
+        """The candidate as one valid number of some region (a cheap parse), else the phonenumbers
+        matcher over the candidate and a few characters around it, in the first region with a match."""
+        # a full number (10+ digits or international): shorter runs are as often order or account numbers
+        full = number.startswith("+") or sum(c.isdigit() for c in number) >= FULL_DIGITS
+        for region in self.supported_regions if full else ():
+            try:
+                parsed = phonenumbers.parse(number, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(parsed):
+                return [self._result(start, end, region)]
+        lo = max(0, start - SLACK)
+        snippet = text[lo : end + SLACK]
         for region in self.supported_regions:
             matches = list(phonenumbers.PhoneNumberMatcher(snippet, region, leniency=self.leniency))
             if matches:
-                return [self._get_recognizer_result(m, snippet, region, nlp_artifacts) for m in matches]
+                return [self._result(lo + m.start, lo + m.end, region) for m in matches]
         return []
+
+    def _result(self, start: int, end: int, region: str) -> RecognizerResult:
+        return RecognizerResult(
+            entity_type=self.supported_entities[0],
+            start=start,
+            end=end,
+            score=max(self.SCORE, SCORE),
+            analysis_explanation=self._get_analysis_explanation(region),
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
