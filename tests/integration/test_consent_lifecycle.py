@@ -10,7 +10,6 @@ has its own tests, and not loading Presidio keeps the module fast.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -40,26 +39,6 @@ ENFORCE_AT = datetime(2024, 6, 16, 3, tzinfo=UTC)
 OLD_PARTITION = "dt=2021-01-04"  # older than the policy's 730 days at ENFORCE_AT
 
 
-@dataclass
-class _Result:
-    messages: list[dict]
-    entities: dict = field(default_factory=dict)
-    flags: list = field(default_factory=list)
-    action: str = "keep"
-
-
-class BlankingRedactor:
-    """Replaces every message with a fixed text: nothing personal can survive, and output is deterministic."""
-
-    policy_version = "blanking-test"
-
-    def redact_conversation(self, messages, known_identifiers=None):
-        return _Result(
-            messages=[{"role": m["role"], "content": f"message {i}"} for i, m in enumerate(messages)],
-            entities={"PERSON": len(messages)},
-        )
-
-
 def interval(day: date):
     from support_curation.pipeline import Interval
 
@@ -70,7 +49,6 @@ def interval(day: date):
 @pytest.fixture(scope="module")
 def deployment(postgres_url, s3_endpoint, airflow_db, tmp_path_factory):
     """Demo data for two days in PostgreSQL and S3, both days published; settings point at them."""
-    import support_curation.redaction as redaction
     from support_curation.demo import generate_demo
     from support_curation.pipeline import run_interval
 
@@ -89,7 +67,6 @@ def deployment(postgres_url, s3_endpoint, airflow_db, tmp_path_factory):
     mp = pytest.MonkeyPatch()
     for name, value in env.items():
         mp.setenv(name, value)
-    mp.setattr(redaction, "get_redactor", lambda *args, **kwargs: BlankingRedactor(), raising=False)
     get_settings.cache_clear()
     load_policy.cache_clear()
     settings = get_settings()
