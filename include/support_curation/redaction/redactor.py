@@ -34,6 +34,10 @@ CAPITAL_WORD = regex.compile(r"(?<![\w'’\-])\p{Lu}\p{Ll}+(?![\w'’\-])")
 COMMON_NAME = 4.5
 
 
+# Presidio's recognizers that cannot match without a digit (ours say so with NEEDS_DIGIT)
+PRESIDIO_NEEDS_DIGIT = frozenset(
+    {"CreditCardRecognizer", "IbanRecognizer", "UsSsnRecognizer", "IpRecognizer"}
+)
 CONTEXT_BOOST = 0.35  # Presidio's own similarity factor for a context word
 CONTEXT_WORDS_BEFORE = 5  # and its window: that many words before the value
 
@@ -46,6 +50,8 @@ def _has_context(lowered: str, start: int, context: Sequence[str]) -> bool:
 def _ambiguous_capital(word: str) -> bool:
     freq = word_frequency(word.lower())
     return freq >= COMMON_NAME if is_name(word) else freq < RARE_WORD
+
+
 # kinds of value an agent asks for, and how to recognise the question
 QUESTIONS: list[tuple[str, regex.Pattern[str]]] = [
     ("EMAIL", regex.compile(r"\be-?mail\b", regex.I)),
@@ -202,9 +208,7 @@ class Redactor:
         def unsettled(match: regex.Match[str]) -> bool:
             return not any(start <= match.start() < end for start, end in covered)
 
-        if any(
-            _ambiguous_capital(m.group()) and unsettled(m) for m in MID_SENTENCE_WORD.finditer(text)
-        ):
+        if any(_ambiguous_capital(m.group()) and unsettled(m) for m in MID_SENTENCE_WORD.finditer(text)):
             return True
         # a sentence opening with a word no list knows ("Sumarlidason and ... were"): likely a name
         return any(
@@ -223,11 +227,16 @@ class Redactor:
         threshold = self.policy.score_threshold
         spans = []
         lowered = text.lower()
+        has_digit = any(c.isdigit() for c in text)
         for recognizer in analyzer.registry.recognizers:
+            if not has_digit and recognizer.name in PRESIDIO_NEEDS_DIGIT:
+                continue
             for result in recognizer.analyze(text, recognizer.supported_entities, None):
                 score = result.score
-                if score < threshold and recognizer.context and _has_context(
-                    lowered, result.start, recognizer.context
+                if (
+                    score < threshold
+                    and recognizer.context
+                    and _has_context(lowered, result.start, recognizer.context)
                 ):
                     score = min(1.0, score + CONTEXT_BOOST)
                 if score >= threshold:

@@ -10,6 +10,7 @@ _KEYWORDS = r"account|acct|a/c|member(?:ship)?|customer|loyalty|subscriber|routi
 
 class AccountNumberRecognizer(ValuePatternRecognizer):
     ENTITY = "ACCOUNT_ID"
+    NEEDS_DIGIT = True
     PATTERNS = reference_patterns(_KEYWORDS)
     CONTEXT = ["account", "member", "membership", "customer", "loyalty", "subscriber"]
 

@@ -16,6 +16,7 @@ _HARMLESS = regex.compile(
 
 class AlphanumericIdRecognizer(ValuePatternRecognizer):
     ENTITY = "ID_NUMBER"
+    NEEDS_DIGIT = True
     PATTERNS = [
         (
             "mixed",

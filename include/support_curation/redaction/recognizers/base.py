@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
 FLAGS = regex.IGNORECASE | regex.MULTILINE
+_DIGIT = regex.compile(r"\d")
 
 
 class ValuePatternRecognizer(PatternRecognizer):
@@ -29,6 +30,8 @@ class ValuePatternRecognizer(PatternRecognizer):
     ENTITY: ClassVar[str]
     PATTERNS: ClassVar[list[tuple[str, str, float]]]
     CONTEXT: ClassVar[list[str]] = []
+    # True when every pattern needs a digit in the text: most chat turns have none, and are skipped
+    NEEDS_DIGIT: ClassVar[bool] = False
 
     def __init__(self) -> None:
         super().__init__(
@@ -48,6 +51,8 @@ class ValuePatternRecognizer(PatternRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
+        if self.NEEDS_DIGIT and not _DIGIT.search(text):
+            return []
         results = []
         for pattern, compiled in self._compiled:
             for match in compiled.finditer(text, timeout=2.0):

@@ -8,6 +8,7 @@ from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
 class BookingReferenceRecognizer(ValuePatternRecognizer):
     ENTITY = "BOOKING_ID"
+    NEEDS_DIGIT = True
     PATTERNS = reference_patterns(
         r"booking|reservation|confirmation|pnr|itinerary|record locator|flight booking"
     )

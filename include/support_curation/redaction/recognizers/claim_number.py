@@ -8,6 +8,7 @@ from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
 class ClaimNumberRecognizer(ValuePatternRecognizer):
     ENTITY = "CLAIM_ID"
+    NEEDS_DIGIT = True
     PATTERNS = reference_patterns(r"claim")
     CONTEXT = [w for w in [r"claim"] if w.isalpha()]
 

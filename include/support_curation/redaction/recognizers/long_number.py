@@ -17,6 +17,7 @@ _DATE_OR_AMOUNT = regex.compile(
 
 class LongNumberRecognizer(ValuePatternRecognizer):
     ENTITY = "ID_NUMBER"
+    NEEDS_DIGIT = True
     PATTERNS = [
         ("digits", r"(?<![\w$£€.,/:])(?P<value>\+?\(?\d(?:[\s\-.()/]{0,2}\d){5,})(?![\w%])", 0.6),
     ]

@@ -8,6 +8,7 @@ from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
 class OrderNumberRecognizer(ValuePatternRecognizer):
     ENTITY = "ORDER_ID"
+    NEEDS_DIGIT = True
     PATTERNS = reference_patterns(r"order|purchase|invoice|receipt|tracking|shipment|package|parcel")
     CONTEXT = [
         w

@@ -8,6 +8,7 @@ from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
 class PolicyNumberRecognizer(ValuePatternRecognizer):
     ENTITY = "POLICY_ID"
+    NEEDS_DIGIT = True
     PATTERNS = reference_patterns(r"policy|insurance|coverage|plan")
     CONTEXT = [w for w in [r"policy", r"insurance", r"coverage", r"plan"] if w.isalpha()]
 

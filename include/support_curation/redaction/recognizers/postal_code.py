@@ -8,6 +8,7 @@ from support_curation.redaction.recognizers.street_address import _US_STATES
 
 class PostalCodeRecognizer(ValuePatternRecognizer):
     ENTITY = "ZIP"
+    NEEDS_DIGIT = True
     PATTERNS = [
         ("uk_postcode", r"\b(?P<value>(?-i:[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}))\b", 0.7),
         (

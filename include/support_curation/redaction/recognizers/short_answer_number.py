@@ -27,6 +27,7 @@ _BEFORE = regex.compile(
 
 class ShortAnswerNumberRecognizer(ValuePatternRecognizer):
     ENTITY = "ID_NUMBER"
+    NEEDS_DIGIT = True
     PATTERNS = [("bare_number", r"(?<![\w$£€₹.,:/\-])(?P<value>\d{3,6})(?![\w.,:/\-]\d|\w)", 0.6)]
     CONTEXT = ["last", "digits", "ssn", "card", "account", "zip", "pin", "otp", "code"]
 

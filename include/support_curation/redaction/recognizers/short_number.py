@@ -20,6 +20,7 @@ _UNITS = (
 
 class ShortNumberRecognizer(ValuePatternRecognizer):
     ENTITY = "ID_NUMBER"
+    NEEDS_DIGIT = True
     PATTERNS = [
         (
             "bare_number",

@@ -68,6 +68,7 @@ def _code_letters(part: str) -> bool:
 
 class SpacedCodeRecognizer(ValuePatternRecognizer):
     ENTITY = "ID_NUMBER"
+    NEEDS_DIGIT = True
     SCORE = 0.6
     PATTERNS = [("spaced_code", RUN.pattern, SCORE)]
     CONTEXT = ["number", "code", "confirmation", "booking", "claim", "policy", "order"]
@@ -79,6 +80,8 @@ class SpacedCodeRecognizer(ValuePatternRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
+        if not any(c.isdigit() for c in text):
+            return []
         results = []
         for match in RUN.finditer(text):
             parts = list(TOKEN.finditer(match.group()))

@@ -24,6 +24,7 @@ _TAIL = (
 
 class StreetAddressRecognizer(ValuePatternRecognizer):
     ENTITY = "ADDRESS"
+    NEEDS_DIGIT = True
     PATTERNS = [
         ("street", rf"(?<![\w])(?P<value>{_STREET}{_TAIL})", 0.75),
         ("po_box", r"\b(?P<value>p\.?\s*o\.?\s*box\s+\d{1,6})\b", 0.8),

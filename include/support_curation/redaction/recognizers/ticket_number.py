@@ -8,6 +8,7 @@ from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
 class TicketNumberRecognizer(ValuePatternRecognizer):
     ENTITY = "TICKET_ID"
+    NEEDS_DIGIT = True
     PATTERNS = [
         ("prefixed", r"\b(?P<value>(?:TCK|TKT|CASE|INC|REQ|SR)-?\d{4,})\b", 0.9),
         (
