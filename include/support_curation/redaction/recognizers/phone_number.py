@@ -21,6 +21,7 @@ SCORE = 0.6  # a number phonenumbers validates for a region is a phone number, c
 # seven digits close together (separators, brackets, a "+" between them), anywhere in the text
 _CANDIDATE = regex.compile(r"\d(?:[\s().\-/+]{0,3}\d){6,}")
 FULL_DIGITS = 10
+MAX_DIGITS = 15  # the longest phone number (E.164); a longer run may be two numbers side by side
 SLACK = 3  # characters either side of a candidate: a leading "+" or "(" and the word boundaries
 
 
@@ -53,6 +54,8 @@ class PhoneNumberRecognizer(PhoneRecognizer):
                 continue
             if phonenumbers.is_valid_number(parsed):
                 return [self._result(start, end, region)]
+        if full and sum(c.isdigit() for c in number) <= MAX_DIGITS:
+            return []  # one number that is not valid: the matcher, validating the same way, finds none
         lo = max(0, start - SLACK)
         snippet = text[lo : end + SLACK]
         for region in self.supported_regions:
