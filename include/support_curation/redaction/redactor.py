@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import regex
@@ -419,13 +420,17 @@ def propagate(texts: list[str], spans: list[list[Span]]) -> None:
     values = {v: kind for v, kind in values.items() if _mentioned_again(v, joined, all_digits)}
     if not values:
         return
-    ordered = sorted(values, key=len, reverse=True)
-    pattern = re.compile("|".join(_flexible(v) for v in ordered), re.IGNORECASE)
-    lookup = {normalise(v): values[v] for v in ordered}
-    for i, text in enumerate(texts):
-        for match in pattern.finditer(text):
-            kind = lookup.get(normalise(match.group()), "ID_NUMBER")
-            spans[i].append(Span(match.start(), match.end(), kind, 0.9))
+    # one cached pattern per value (agents' names and macros' values recur across conversations);
+    # overlapping mentions ("jane doe" and "jane") are joined by merge() afterwards
+    for value, kind in values.items():
+        pattern = _value_pattern(value)
+        for i, text in enumerate(texts):
+            spans[i] += [Span(m.start(), m.end(), kind, 0.9) for m in pattern.finditer(text)]
+
+
+@lru_cache(maxsize=65536)
+def _value_pattern(value: str) -> re.Pattern[str]:
+    return re.compile(_flexible(value), re.IGNORECASE)
 
 
 def _mentioned_again(value: str, joined_lower: str, all_digits: str) -> bool:
