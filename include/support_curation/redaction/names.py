@@ -42,6 +42,7 @@ _SKIP_LOCALES = {
 }
 
 
+@lru_cache(maxsize=131072)  # called for every token of every turn
 def _fold(word: str) -> str:
     """Lower-case and strip accents: "Szöllösy" and "szollosy" are the same candidate."""
     decomposed = unicodedata.normalize("NFKD", word.lower())

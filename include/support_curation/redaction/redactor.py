@@ -422,10 +422,35 @@ def propagate(texts: list[str], spans: list[list[Span]]) -> None:
         return
     # one cached pattern per value (agents' names and macros' values recur across conversations);
     # overlapping mentions ("jane doe" and "jane") are joined by merge() afterwards
+    lowered = [text.lower() for text in texts]
+    same_offsets = all(len(low) == len(text) for low, text in zip(lowered, texts, strict=True))
     for value, kind in values.items():
+        if same_offsets and _is_word(value):  # most values: a plain search, no pattern to compile
+            for i, low in enumerate(lowered):
+                spans[i] += [Span(start, end, kind, 0.9) for start, end in _word_mentions(low, value)]
+            continue
         pattern = _value_pattern(value)
         for i, text in enumerate(texts):
             spans[i] += [Span(m.start(), m.end(), kind, 0.9) for m in pattern.finditer(text)]
+
+
+def _is_word(value: str) -> bool:
+    """One token without digits: its mentions are its case-insensitive occurrences between non-word
+    characters (what ``_flexible`` would match), found without a regex."""
+    return bool(value) and value == value.lower() and not any(c.isspace() or c.isdigit() for c in value)
+
+
+def _word_mentions(lowered: str, value: str) -> list[tuple[int, int]]:
+    found = []
+    start = lowered.find(value)
+    while start >= 0:
+        end = start + len(value)
+        before = lowered[start - 1] if start else " "
+        after = lowered[end] if end < len(lowered) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            found.append((start, end))
+        start = lowered.find(value, start + 1)
+    return found
 
 
 @lru_cache(maxsize=65536)
