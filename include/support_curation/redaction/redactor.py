@@ -39,6 +39,7 @@ COMMON_NAME = 4.5
 PRESIDIO_NEEDS_DIGIT = frozenset(
     {"CreditCardRecognizer", "IbanRecognizer", "UsSsnRecognizer", "IpRecognizer"}
 )
+IP_HINT = regex.compile(r"\d[.:]\d|::|[0-9a-f]:[0-9a-f]", regex.IGNORECASE)  # dotted quads, IPv6
 CONTEXT_BOOST = 0.35  # Presidio's own similarity factor for a context word
 CONTEXT_WORDS_BEFORE = 5  # and its window: that many words before the value
 
@@ -231,6 +232,8 @@ class Redactor:
         has_digit = any(c.isdigit() for c in text)
         for recognizer in analyzer.registry.recognizers:
             if not has_digit and recognizer.name in PRESIDIO_NEEDS_DIGIT:
+                continue
+            if recognizer.name == "IpRecognizer" and not IP_HINT.search(text):
                 continue
             for result in recognizer.analyze(text, recognizer.supported_entities, None):
                 score = result.score
