@@ -205,7 +205,7 @@ class Redactor:
             return True
         if ner.gate == "capitalised":
             return bool(MID_SENTENCE_CAPITAL.search(text))
-        covered = [(s.start, s.end) for s in spans if s.entity == "PERSON"]
+        covered = [(s.start, s.end) for s in spans]  # inside any redacted span: settled already
 
         def unsettled(match: regex.Match[str]) -> bool:
             return not any(start <= match.start() < end for start, end in covered)
