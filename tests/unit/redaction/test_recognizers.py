@@ -57,6 +57,9 @@ POSITIVE = [
     ("SpacedCodeRecognizer", "741 e 19", "ID_NUMBER", "741 e 19"),
     ("ShortAnswerNumberRecognizer", "7781", "ID_NUMBER", "7781"),
     ("ShortAnswerNumberRecognizer", "its 30418", "ID_NUMBER", "30418"),
+    ("PhoneNumberRecognizer", "call me on (415) 555-0134 today", "PHONE_NUMBER", "(415) 555-0134"),
+    ("PhoneNumberRecognizer", "my mobile: +44 20 7946 0958", "PHONE_NUMBER", "+44 20 7946 0958"),
+    ("PhoneNumberRecognizer", "415-555-0134 415-555-0199", "PHONE_NUMBER", "415-555-0199"),
 ]
 
 
@@ -88,7 +91,19 @@ NEGATIVE = [
     ("ShortAnswerNumberRecognizer", "i paid 500 dollars"),
     ("ShortAnswerNumberRecognizer", "it took 120 minutes"),
     ("ShortAnswerNumberRecognizer", "the order 1234 came but the box had more than 20 items broken inside"),
+    ("PhoneNumberRecognizer", "order 88341207 shipped"),
+    ("PhoneNumberRecognizer", "no digits here at all"),
 ]
+
+
+DIGIT_ONLY = sorted(n for n, cls in RECOGNIZERS.items() if getattr(cls, "NEEDS_DIGIT", False))
+
+
+@pytest.mark.parametrize("name", DIGIT_ONLY)
+def test_needs_digit_only_where_every_example_has_one(name: str) -> None:
+    """NEEDS_DIGIT skips digit-free turns: every positive example of such a recognizer has a digit."""
+    examples = [text for recognizer, text, _, _ in POSITIVE if recognizer == name]
+    assert all(any(c.isdigit() for c in text) for text in examples)
 
 
 @pytest.mark.parametrize(("recognizer", "text"), NEGATIVE)
