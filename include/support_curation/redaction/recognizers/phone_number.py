@@ -20,9 +20,14 @@ if TYPE_CHECKING:
 SCORE = 0.6  # a number phonenumbers validates for a region is a phone number, context or not
 # seven digits close together (separators, brackets, a "+" between them), anywhere in the text
 _CANDIDATE = regex.compile(r"\d(?:[\s().\-/+]{0,3}\d){6,}")
+_CONTEXT = regex.compile(
+    r"\b(?:phone|tel|telephone|cell|mobile|call|calls|ring|text|sms|contact|whatsapp|fax|number|no)\b",
+    regex.IGNORECASE,
+)
 FULL_DIGITS = 10
 MAX_DIGITS = 15  # the longest phone number (E.164); a longer run may be two numbers side by side
-SLACK = 3  # characters either side of a candidate: a leading "+" or "(" and the word boundaries
+SLACK = 3
+CONTEXT_CHARS = 40  # characters either side of a candidate: a leading "+" or "(" and the word boundaries
 
 
 class PhoneNumberRecognizer(PhoneRecognizer):
@@ -56,6 +61,10 @@ class PhoneNumberRecognizer(PhoneRecognizer):
                 return [self._result(start, end, region)]
         if full and sum(c.isdigit() for c in number) <= MAX_DIGITS:
             return []  # one number that is not valid: the matcher, validating the same way, finds none
+        if not full and not _CONTEXT.search(text[max(0, start - CONTEXT_CHARS) : start]):
+            # a 7-9 digit run with no phone word before it: an order or account number far more
+            # often (and the long-number recognizer redacts it either way)
+            return []
         lo = max(0, start - SLACK)
         snippet = text[lo : end + SLACK]
         for region in self.supported_regions:
