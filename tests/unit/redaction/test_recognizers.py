@@ -58,6 +58,9 @@ POSITIVE = [
     ("ShortAnswerNumberRecognizer", "7781", "ID_NUMBER", "7781"),
     ("ShortAnswerNumberRecognizer", "its 30418", "ID_NUMBER", "30418"),
     ("PhoneNumberRecognizer", "call me on (415) 555-0134 today", "PHONE_NUMBER", "(415) 555-0134"),
+    ("ShortNumberRecognizer", "new york 10001", "ID_NUMBER", "10001"),
+    ("ShortNumberRecognizer", "it's 4417 and the pin is 9921", "ID_NUMBER", "9921"),
+    ("ShortNumberRecognizer", "6750 Koskikatu 25 Apt. 864", "ID_NUMBER", "6750"),
     ("PhoneNumberRecognizer", "my mobile: +44 20 7946 0958", "PHONE_NUMBER", "+44 20 7946 0958"),
     ("PhoneNumberRecognizer", "415-555-0134 415-555-0199", "PHONE_NUMBER", "415-555-0199"),
 ]
@@ -92,6 +95,9 @@ NEGATIVE = [
     ("ShortAnswerNumberRecognizer", "it took 120 minutes"),
     ("ShortAnswerNumberRecognizer", "the order 1234 came but the box had more than 20 items broken inside"),
     ("PhoneNumberRecognizer", "order 88341207 shipped"),
+    ("ShortNumberRecognizer", "the town grew to about 2500 by 1200 and in 1066 had 268 manors"),
+    ("ShortNumberRecognizer", "error code 404 after build 19045, version 1803, page 212"),
+    ("ShortNumberRecognizer", "we handled 1500 tickets and 120 templates"),
     ("PhoneNumberRecognizer", "no digits here at all"),
 ]
 
