@@ -40,6 +40,8 @@ PRESIDIO_NEEDS_DIGIT = frozenset(
     {"CreditCardRecognizer", "IbanRecognizer", "UsSsnRecognizer", "IpRecognizer"}
 )
 IP_HINT = regex.compile(r"\d[.:]\d|::|[0-9a-f]:[0-9a-f]", regex.IGNORECASE)  # dotted quads, IPv6
+# forms of address the small NER model now and then takes for names
+ADDRESS_FORMS = frozenset(["sir", "madam", "madame", "ma'am", "miss", "mister", "sirs", "gentlemen", "dear"])
 CONTEXT_BOOST = 0.35  # Presidio's own similarity factor for a context word
 CONTEXT_WORDS_BEFORE = 5  # and its window: that many words before the value
 
@@ -248,11 +250,21 @@ class Redactor:
         return spans
 
     def _ner_spans(self, doc: Any) -> list[Span]:
-        return [
-            Span(ent.start_char, ent.end_char, "PERSON", NER_SCORE)
-            for ent in doc.ents
-            if ent.label_ in self.policy.ner.labels and any(c.isalpha() for c in ent.text)
-        ]
+        spans = []
+        for ent in doc.ents:
+            text = ent.text
+            if ent.label_ not in self.policy.ner.labels or not any(c.isalpha() for c in text):
+                continue
+            if text.lower().strip(" .,") in ADDRESS_FORMS:
+                continue  # "Madam" taken for a name
+            if any(c.isdigit() for c in text):
+                if len(text.split()) < 2:
+                    continue  # "Q3"
+                entity = "ADDRESS"  # "Hoge Wei 32": a street and its number, read as a name
+            else:
+                entity = "PERSON"
+            spans.append(Span(ent.start_char, ent.end_char, entity, NER_SCORE))
+        return spans
 
     def _remember(self, text: str, spans: tuple[Span, ...]) -> None:
         self._cache[text] = spans

@@ -1,0 +1,39 @@
+"""Street addresses written the continental European way: street name first, then the house number
+("Hersnapvej 18", "ul. Miła 53", "Hegyalja út 98", "Via Roma 12", "Rue de Rivoli 5", "Hauptstraße 7").
+
+Recognised by the street words of those languages, as a prefix ("ul.", "via", "rue") or a suffix of
+the name ("-vej", "-straße", "-katu", "út"), followed by a house number.
+"""
+
+from __future__ import annotations
+
+from support_curation.redaction.recognizers.base import ValuePatternRecognizer
+
+_NAME = r"[\p{L}][\p{L}'’\-]*"
+# a word of the street's name, not the words leading up to it ("lives at", "enter on the")
+_STOP = r"(?!(?:at|on|in|to|the|and|of|from|for|lives?|living|is|my|our|new|old)\b)"
+_WORD = rf"{_STOP}{_NAME}"
+_PREFIX = (
+    r"(?:ul\.|ulica|al\.|aleja|via|viale|piazza|rue|avenue|boulevard|bd\.|calle|c/|avenida|av\.|rua|"
+    r"travessa|plaza|placa|strada|stra[sș]e|carrer)"
+)
+_SUFFIX = (
+    r"(?:straße|strasse|weg|gasse|allee|platz|laan|straat|gracht|plein|vej|gade|gata|gatan|vägen|veien|"
+    r"katu|tie)"
+)
+_SUFFIX_WORD = rf"(?:{_SUFFIX}|str\.|utca|út|tér|ulice|náměstí|cesta)"
+_NUMBER = r"\d{1,4}[a-z]?(?:\s*[/\-]\s*\d{1,4})?\b"
+
+
+class EuropeanAddressRecognizer(ValuePatternRecognizer):
+    ENTITY = "ADDRESS"
+    NEEDS_DIGIT = True
+    PATTERNS = [
+        # "ul. Miła 53", "Via Roma 12", "Rue de la Paix 5"
+        ("prefix", rf"(?<![\w])(?P<value>{_PREFIX}\s+(?:{_NAME}\s+){{0,3}}{_NAME}\s+{_NUMBER})", 0.7),
+        # "Hersnapvej 18", "Hauptstraße 7", "Koskikatu 25"
+        ("suffix", rf"(?<![\w])(?P<value>(?:{_WORD}\s+)?{_WORD}{_SUFFIX}\s+{_NUMBER})", 0.7),
+        # "Hegyalja út 98", "Hoge Wei 32" is left to the NER; "Am Markt str. 3"
+        ("suffix_word", rf"(?<![\w])(?P<value>(?:{_WORD}\s+){{1,2}}{_SUFFIX_WORD}\s+{_NUMBER})", 0.7),
+    ]
+    CONTEXT = ["address", "street", "live", "lives"]
