@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from support_curation.redaction.recognizers._shared import is_common_word
+from support_curation.redaction.recognizers._shared import is_common_word, word_frequency
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
+STATE_WORD = 2.5
+# what a password "is" or "was" when the sentence is about the password, not giving it
+_STATES = {"reset", "sent", "lost", "stolen", "forgotten", "hacked", "invalid", "compromised", "weak"}
 _NOT_SECRETS = {"not", "wrong", "incorrect", "expired", "locked", "the", "my", "a", "your", "correct", "same"}
 
 
@@ -21,4 +24,7 @@ class PasswordRecognizer(ValuePatternRecognizer):
 
     def invalidate_result(self, pattern_text: str) -> bool:
         value = pattern_text.lower().strip(".!?")
-        return value in _NOT_SECRETS or is_common_word(value, threshold=4.0)
+        if value in _NOT_SECRETS or value in _STATES or is_common_word(value, threshold=4.0):
+            return True
+        # "my password was reset", "the pin is blocking": a state of the password, not the password
+        return value.isalpha() and value.endswith(("ed", "ing")) and word_frequency(value) >= STATE_WORD
