@@ -444,8 +444,11 @@ def propagate(texts: list[str], spans: list[list[Span]]) -> None:
             for i, low in enumerate(lowered):
                 spans[i] += [Span(start, end, kind, 0.9) for start, end in _word_mentions(low, value)]
             continue
-        pattern = _value_pattern(value)
-        for i, text in enumerate(texts):
+        if same_offsets:  # on lower-cased text a case-sensitive pattern is far cheaper to compile
+            pattern, targets = _value_pattern(value.lower(), 0), lowered
+        else:
+            pattern, targets = _value_pattern(value, re.IGNORECASE), texts
+        for i, text in enumerate(targets):
             spans[i] += [Span(m.start(), m.end(), kind, 0.9) for m in pattern.finditer(text)]
 
 
@@ -469,8 +472,8 @@ def _word_mentions(lowered: str, value: str) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=65536)
-def _value_pattern(value: str) -> re.Pattern[str]:
-    return re.compile(_flexible(value), re.IGNORECASE)
+def _value_pattern(value: str, flags: int) -> re.Pattern[str]:
+    return re.compile(_flexible(value), flags)
 
 
 def _mentioned_again(value: str, joined_lower: str, all_digits: str) -> bool:

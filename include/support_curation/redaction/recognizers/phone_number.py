@@ -21,7 +21,7 @@ SCORE = 0.6  # a number phonenumbers validates for a region is a phone number, c
 # seven digits close together (separators, brackets, a "+" between them), anywhere in the text
 _CANDIDATE = regex.compile(r"\d(?:[\s().\-/+]{0,3}\d){6,}")
 _CONTEXT = regex.compile(
-    r"\b(?:phone|tel|telephone|cell|mobile|call|calls|ring|text|sms|contact|whatsapp|fax|number|no)\b",
+    r"\b(?:phone|tel|telephone|cell|mobile|call|calls|ring|text|sms|contact|whatsapp|fax|landline)\b",
     regex.IGNORECASE,
 )
 FULL_DIGITS = 10
