@@ -33,6 +33,11 @@ WEAK_CUES = regex.compile(
     regex.IGNORECASE,
 )
 MAX_NAME_TOKENS = 3
+# the cue patterns without their "$": one pass over the text gives every position a cue ends at,
+# instead of two searches of a window before every token
+# (a cue must end a word: "mr" in "Mrs.", or "it" of "its" do not end there)
+STRONG_SCAN = regex.compile(STRONG_CUES.pattern.removesuffix(r"\W*$") + r"\b\W*", regex.IGNORECASE)
+WEAK_SCAN = regex.compile(WEAK_CUES.pattern.removesuffix(r"\W*$") + r"\b\W*", regex.IGNORECASE)
 # what follows a name that opens an answer, when the customer gives several details at once
 LEAD_FOLLOWERS = frozenset(
     {"and", "password", "pin", "email", "phone", "account", "zip", "ssn", "my", "here"}
@@ -61,14 +66,15 @@ class PersonNameRecognizer(EntityRecognizer):
         spans: list[tuple[int, int, float]] = []
         if answer := self._standalone_answer(tokens, text) or self._leading_name(tokens, text):
             spans.append(answer)
+        strong_ends = {m.end() for m in STRONG_SCAN.finditer(text)}
+        weak_ends = {m.end() for m in WEAK_SCAN.finditer(text)}
         i = 0
         while i < len(tokens):
             start, end, word = tokens[i]
-            before = text[max(0, start - 40) : start]
             capitalized = word[0].isupper() and not word.isupper() and not _sentence_start(text, start)
-            if STRONG_CUES.search(before):
+            if start in strong_ends:
                 score = name_score(word, capitalized=capitalized, context=True)
-            elif WEAK_CUES.search(before):
+            elif start in weak_ends:
                 freq = word_frequency(word.lower())
                 known = is_name(word) and freq < 5.6
                 score = 0.7 if known or freq < 3.0 or (capitalized and freq < 4.5) else 0.0
