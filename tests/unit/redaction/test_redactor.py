@@ -86,10 +86,8 @@ def test_answer_read_with_agent_question(redactor: Redactor) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param(
-            "I will call you tomorrow and hope it gets sorted",
-            marks=pytest.mark.xfail(reason="known gap: 'and <common-word name>' (see COORDINATION.md)"),
-        ),
+        "I will call you tomorrow and hope it gets sorted",
+        "send it to my son with price and law details",
         "may I ask you to grant me a refund on the bill?",
         "please mark it as urgent, I can wait until June",
         "thanks so much for your help today",

@@ -33,6 +33,9 @@ WEAK_CUES = regex.compile(
     regex.IGNORECASE,
 )
 MAX_NAME_TOKENS = 3
+# weak cues that join any two words, unlike introductions ("this is", "i am") that present a name
+CONNECTOR_SCAN = regex.compile(r"\b(?:and|with|for|from|or|to)\b\W*", regex.IGNORECASE)
+LOWER_NAME = 4.5  # a lower-case first name after a weak cue must be rarer than this as a word
 # the cue patterns without their "$": one pass over the text gives every position a cue ends at,
 # instead of two searches of a window before every token
 # (a cue must end a word: "mr" in "Mrs.", or "it" of "its" do not end there)
@@ -68,6 +71,7 @@ class PersonNameRecognizer(EntityRecognizer):
             spans.append(answer)
         strong_ends = {m.end() for m in STRONG_SCAN.finditer(text)}
         weak_ends = {m.end() for m in WEAK_SCAN.finditer(text)}
+        connector_ends = {m.end() for m in CONNECTOR_SCAN.finditer(text)}
         i = 0
         while i < len(tokens):
             start, end, word = tokens[i]
@@ -76,7 +80,10 @@ class PersonNameRecognizer(EntityRecognizer):
                 score = name_score(word, capitalized=capitalized, context=True)
             elif start in weak_ends:
                 freq = word_frequency(word.lower())
-                known = is_name(word) and freq < 5.6
+                if word[0].isupper() or start not in connector_ends:
+                    known = is_name(word) and freq < 5.6
+                else:  # "and price", "for hope": after a connector, lower-case names are words first
+                    known = (is_first_name(word) and freq < LOWER_NAME) or (is_name(word) and freq < 3.5)
                 score = 0.7 if known or freq < 3.0 or (capitalized and freq < 4.5) else 0.0
             else:
                 score = name_score(word, capitalized=capitalized, context=False)
