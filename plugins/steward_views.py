@@ -56,12 +56,8 @@ async def _require_read_access(
 @functools.cache
 def _storage() -> Storage:
     from support_curation.config import get_settings
-    from support_curation.storage import open_storage
 
-    settings = get_settings()
-    return open_storage(
-        settings.resolved_output_root, aws_conn_id=settings.aws_conn_id, endpoint_url=settings.s3_endpoint_url
-    )
+    return get_settings().output_storage()
 
 
 def _partition_for_run(dag_id: str, run_id: str) -> str | None:

@@ -30,7 +30,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from support_curation.config import get_settings
     from support_curation.demo import generate_demo
-    from support_curation.storage import open_storage
 
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -39,7 +38,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"demo: writing helpdesk and chat exports for {days[0]} .. {days[-1]} under {settings.data_dir}")
     truth = generate_demo(
         create_engine(settings.resolved_helpdesk_url),
-        open_storage(settings.resolved_chat_root),
+        settings.open_storage(settings.resolved_chat_root),
         start=days[0],
         days=len(days),
         seed=args.seed,
@@ -114,12 +113,8 @@ def cmd_redact(args: argparse.Namespace) -> int:
 
 def _output_storage() -> Any:
     from support_curation.config import get_settings
-    from support_curation.storage import open_storage
 
-    settings = get_settings()
-    return open_storage(
-        settings.resolved_output_root, aws_conn_id=settings.aws_conn_id, endpoint_url=settings.s3_endpoint_url
-    )
+    return get_settings().output_storage()
 
 
 def cmd_locate(args: argparse.Namespace) -> int:

@@ -10,10 +10,14 @@ from __future__ import annotations
 import functools
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from support_curation.storage import Storage
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 POLICIES_DIR = PROJECT_ROOT / "include" / "policies"
@@ -56,6 +60,15 @@ class Settings(BaseSettings):
     @property
     def resolved_staging_root(self) -> str:
         return self.staging_root or str(self.data_dir / "staging")
+
+    def open_storage(self, root: str) -> Storage:
+        """A storage root, reached through the configured S3 connection when it is an s3:// root."""
+        from support_curation.storage import open_storage
+
+        return open_storage(root, aws_conn_id=self.aws_conn_id, endpoint_url=self.s3_endpoint_url)
+
+    def output_storage(self) -> Storage:
+        return self.open_storage(self.resolved_output_root)
 
 
 class MinimisePolicy(BaseModel):

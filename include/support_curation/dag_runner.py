@@ -25,14 +25,13 @@ def main() -> None:
 
     from support_curation.config import DATASET, get_settings
     from support_curation.publish import read_manifest
-    from support_curation.storage import open_storage
 
     bag = DagBag()
     if bag.import_errors:
         raise SystemExit(f"DAG import errors: {sorted(bag.import_errors)}")
     dag = bag.dags[DAG_ID]
     settings = get_settings()
-    output = open_storage(settings.resolved_output_root)
+    output = settings.output_storage()
     for day in args.days:
         # a manual run covers the last complete interval before its logical date (as "Trigger" in the UI)
         logical_date = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=UTC)

@@ -22,7 +22,6 @@ from support_curation.config import DATASET, get_settings, load_policy
 from support_curation.records import add_counts, read_jsonl_gz, write_jsonl_gz
 from support_curation.sources.chat_exports import extract_chats
 from support_curation.sources.helpdesk import extract_tickets, helpdesk_engine
-from support_curation.storage import open_storage
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -79,9 +78,7 @@ class Runtime:
         self.policy: PipelinePolicy = load_policy(self.settings.policy_path)
 
     def _open(self, root: str) -> Storage:
-        return open_storage(
-            root, aws_conn_id=self.settings.aws_conn_id, endpoint_url=self.settings.s3_endpoint_url
-        )
+        return self.settings.open_storage(root)
 
     @cached_property
     def output(self) -> Storage:
