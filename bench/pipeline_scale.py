@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -97,6 +98,7 @@ def run_one(size: int, workers: int, chunk_size: int) -> dict:
     published = publish_interval(extracts, consented, redacted, validation, rt)
     timings["publish"] = time.perf_counter() - t0
     cleanup_staging(rt)
+    shutil.rmtree(data_dir, ignore_errors=True)  # a million conversations take gigabytes
 
     counts = published["counts"]
     per_stage = {
