@@ -67,17 +67,27 @@ class ValuePatternRecognizer(PatternRecognizer):
                 if self.invalidate_result(value):
                     score = EntityRecognizer.MIN_SCORE
                 if score > EntityRecognizer.MIN_SCORE:
-                    results.append(
-                        RecognizerResult(
-                            entity_type=self.ENTITY,
-                            start=start,
-                            end=end,
-                            score=score,
-                            analysis_explanation=AnalysisExplanation(self.name, score, pattern.name),
-                            recognition_metadata={
-                                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                            },
-                        )
-                    )
+                    results.append(make_result(self, self.ENTITY, start, end, score, pattern.name))
         return results
+
+
+def make_result(
+    recognizer: EntityRecognizer,
+    entity: str,
+    start: int,
+    end: int,
+    score: float,
+    pattern_name: str | None = None,
+) -> RecognizerResult:
+    """A result that names the recognizer (and pattern) that found it, as Presidio's own results do."""
+    return RecognizerResult(
+        entity_type=entity,
+        start=start,
+        end=end,
+        score=score,
+        analysis_explanation=AnalysisExplanation(recognizer.name, score, pattern_name),
+        recognition_metadata={
+            RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
+        },
+    )

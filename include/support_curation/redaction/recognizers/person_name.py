@@ -8,12 +8,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import regex
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer
 
 from support_curation.redaction.names import is_first_name, is_name, name_score
 from support_curation.redaction.recognizers._shared import word_frequency
+from support_curation.redaction.recognizers.base import make_result
 
 if TYPE_CHECKING:
+    from presidio_analyzer import RecognizerResult
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
 # words, with inner apostrophes and hyphens ("O'Neil", "Anne-Marie") but not a possessive "'s"
@@ -111,20 +113,7 @@ class PersonNameRecognizer(EntityRecognizer):
                 i = j + 1
             else:
                 i += 1
-        return [
-            RecognizerResult(
-                self.ENTITY,
-                s,
-                e,
-                score,
-                AnalysisExplanation(self.name, score),
-                recognition_metadata={
-                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                },
-            )
-            for s, e, score in spans
-        ]
+        return [make_result(self, self.ENTITY, s, e, score) for s, e, score in spans]
 
     @staticmethod
     def _leading_name(tokens: list[tuple[int, int, str]], text: str) -> tuple[int, int, float] | None:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import regex
-from presidio_analyzer import AnalysisExplanation, RecognizerResult
 
 from support_curation.redaction.recognizers._shared import word_frequency
-from support_curation.redaction.recognizers.base import ValuePatternRecognizer
+from support_curation.redaction.recognizers.base import ValuePatternRecognizer, make_result
 
 if TYPE_CHECKING:
+    from presidio_analyzer import RecognizerResult
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
 _PART = r"(?:[a-z]{1,4}|\d{1,6})"
@@ -97,19 +97,7 @@ class SpacedCodeRecognizer(ValuePatternRecognizer):
             if not self._is_code([p.group().lower() for p in parts]):
                 continue
             start, end = match.start() + parts[0].start(), match.start() + parts[-1].end()
-            results.append(
-                RecognizerResult(
-                    self.ENTITY,
-                    start,
-                    end,
-                    self.SCORE,
-                    AnalysisExplanation(self.name, self.SCORE, "spaced_code"),
-                    recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                    },
-                )
-            )
+            results.append(make_result(self, self.ENTITY, start, end, self.SCORE, "spaced_code"))
         return results
 
     @staticmethod
