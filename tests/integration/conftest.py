@@ -7,6 +7,7 @@ a deployment (psycopg2 over TCP, boto3/S3Hook over HTTP), not to in-process mock
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from types import ModuleType
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -105,3 +106,39 @@ def s3_endpoint() -> Iterator[dict[str, str]]:
             yield {"endpoint_url": endpoint_url, "bucket": TEST_BUCKET}
         finally:
             server.stop()
+
+
+@contextlib.contextmanager
+def pipeline_settings(
+    postgres_url: str, bucket: str, prefix: str, data_dir: str, hmac_key: str, chunk_size: int
+) -> Iterator[None]:
+    """Point the pipeline's settings at the test PostgreSQL and S3 server, through Airflow connections."""
+    from support_curation.config import get_settings, load_policy
+
+    env = {
+        "AIRFLOW_CONN_HELPDESK_DB": postgres_url.replace("postgresql+psycopg2://", "postgresql://"),
+        "CURATION_HELPDESK_CONN_ID": "helpdesk_db",
+        "CURATION_AWS_CONN_ID": S3_CONN_ID,
+        "CURATION_CHAT_ROOT": f"s3://{bucket}/{prefix}landing/exports",
+        "CURATION_OUTPUT_ROOT": f"s3://{bucket}/{prefix}curated",
+        "CURATION_STAGING_ROOT": f"s3://{bucket}/{prefix}staging",
+        "CURATION_DATA_DIR": data_dir,
+        "CURATION_HMAC_KEY": hmac_key,
+        "CURATION_CHUNK_SIZE": str(chunk_size),
+    }
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env.items():
+            mp.setenv(name, value)
+        get_settings.cache_clear()
+        load_policy.cache_clear()
+        try:
+            yield
+        finally:
+            get_settings.cache_clear()
+            load_policy.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def configure_pipeline() -> Callable[..., contextlib.AbstractContextManager[None]]:
+    """``with configure_pipeline(postgres_url, bucket, prefix, data_dir, hmac_key, chunk_size):``"""
+    return pipeline_settings

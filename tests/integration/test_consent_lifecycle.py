@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from support_curation import lifecycle
-from support_curation.config import DATASET, get_settings, load_policy
+from support_curation.config import DATASET, get_settings
 from support_curation.publish import (
     publish_partition,
     published_partitions,
@@ -27,7 +27,6 @@ from support_curation.publish import (
 )
 from support_curation.records import subject_id
 from support_curation.sources.helpdesk_schema import consent_events, erasure_requests
-from support_curation.storage import open_storage
 
 pytestmark = pytest.mark.integration
 
@@ -47,56 +46,40 @@ def interval(day: date):
 
 
 @pytest.fixture(scope="module")
-def deployment(postgres_url, s3_endpoint, airflow_db, tmp_path_factory):
+def deployment(postgres_url, s3_endpoint, airflow_db, tmp_path_factory, configure_pipeline):
     """Demo data for two days in PostgreSQL and S3, both days published; settings point at them."""
     from support_curation.demo import generate_demo
     from support_curation.pipeline import run_interval
 
-    bucket = s3_endpoint["bucket"]
-    env = {
-        "AIRFLOW_CONN_HELPDESK_DB": postgres_url.replace("postgresql+psycopg2://", "postgresql://"),
-        "CURATION_HELPDESK_CONN_ID": "helpdesk_db",
-        "CURATION_AWS_CONN_ID": "curation_s3",
-        "CURATION_CHAT_ROOT": f"s3://{bucket}/lifecycle/landing",
-        "CURATION_OUTPUT_ROOT": f"s3://{bucket}/lifecycle/curated",
-        "CURATION_STAGING_ROOT": f"s3://{bucket}/lifecycle/staging",
-        "CURATION_DATA_DIR": str(tmp_path_factory.mktemp("lifecycle-data")),
-        "CURATION_HMAC_KEY": HMAC_KEY,
-        "CURATION_CHUNK_SIZE": "25",
-    }
-    mp = pytest.MonkeyPatch()
-    for name, value in env.items():
-        mp.setenv(name, value)
-    get_settings.cache_clear()
-    load_policy.cache_clear()
-    settings = get_settings()
-    engine = create_engine(postgres_url)
-    truth = generate_demo(
-        engine,
-        open_storage(settings.chat_root, aws_conn_id="curation_s3"),
-        start=DAYS[0],
-        days=len(DAYS),
-        seed=SEED,
-        customers=40,
-        tickets_per_day=20,
-        chats_per_day=20,
-    )
-    for day in DAYS:
-        run_interval(interval(day), settings)
-    output = open_storage(settings.output_root, aws_conn_id="curation_s3")
-    # an old partition that retention must expire
-    publish_partition(
-        output,
-        dataset=DATASET,
-        partition=OLD_PARTITION,
-        rows=[({"record_id": "old-0001", "messages": []}, "cus-old")],
-        hmac_key=HMAC_KEY,
-        metadata={"counts": {"published": 1}},
-    )
-    yield {"engine": engine, "output": output, "truth": truth}
-    mp.undo()
-    get_settings.cache_clear()
-    load_policy.cache_clear()
+    data_dir = str(tmp_path_factory.mktemp("lifecycle-data"))
+    with configure_pipeline(
+        postgres_url, s3_endpoint["bucket"], "lifecycle/", data_dir, HMAC_KEY, chunk_size=25
+    ):
+        settings = get_settings()
+        engine = create_engine(postgres_url)
+        truth = generate_demo(
+            engine,
+            settings.open_storage(settings.resolved_chat_root),
+            start=DAYS[0],
+            days=len(DAYS),
+            seed=SEED,
+            customers=40,
+            tickets_per_day=20,
+            chats_per_day=20,
+        )
+        for day in DAYS:
+            run_interval(interval(day), settings)
+        output = settings.output_storage()
+        # an old partition that retention must expire
+        publish_partition(
+            output,
+            dataset=DATASET,
+            partition=OLD_PARTITION,
+            rows=[({"record_id": "old-0001", "messages": []}, "cus-old")],
+            hmac_key=HMAC_KEY,
+            metadata={"counts": {"published": 1}},
+        )
+        yield {"engine": engine, "output": output, "truth": truth}
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import create_engine, select
 
-from support_curation.config import DATASET, get_settings, load_policy
+from support_curation.config import DATASET, get_settings
 from support_curation.publish import (
     MANIFEST,
     partition_prefix,
@@ -34,48 +34,29 @@ HMAC_KEY = "integration-test-key"
 
 
 @pytest.fixture(scope="module")
-def deployment(postgres_url, s3_endpoint, airflow_db, tmp_path_factory):
+def deployment(postgres_url, s3_endpoint, airflow_db, tmp_path_factory, configure_pipeline):
     """Demo data in PostgreSQL and S3; settings pointing the pipeline at them through Airflow connections."""
     from support_curation.demo import generate_demo
 
-    bucket = s3_endpoint["bucket"]
-    env = {
-        "AIRFLOW_CONN_HELPDESK_DB": postgres_url.replace("postgresql+psycopg2://", "postgresql://"),
-        "CURATION_HELPDESK_CONN_ID": "helpdesk_db",
-        "CURATION_AWS_CONN_ID": "curation_s3",
-        "CURATION_CHAT_ROOT": f"s3://{bucket}/landing/exports",
-        "CURATION_OUTPUT_ROOT": f"s3://{bucket}/curated",
-        "CURATION_STAGING_ROOT": f"s3://{bucket}/staging",
-        "CURATION_DATA_DIR": str(tmp_path_factory.mktemp("data")),
-        "CURATION_HMAC_KEY": HMAC_KEY,
-        "CURATION_CHUNK_SIZE": "10",
-    }
-    mp = pytest.MonkeyPatch()
-    for name, value in env.items():
-        mp.setenv(name, value)
-    get_settings.cache_clear()
-    load_policy.cache_clear()
-    settings = get_settings()
-    landing = open_storage(settings.chat_root, aws_conn_id="curation_s3")
-    truth = generate_demo(
-        create_engine(postgres_url),
-        landing,
-        start=DAY_OK,
-        days=2,
-        seed=11,
-        customers=40,
-        tickets_per_day=20,
-        chats_per_day=20,
-    )
-    yield {
-        "engine": create_engine(postgres_url),
-        "output": open_storage(settings.output_root, aws_conn_id="curation_s3"),
-        "staging": open_storage(settings.staging_root, aws_conn_id="curation_s3"),
-        "truth": truth,
-    }
-    mp.undo()
-    get_settings.cache_clear()
-    load_policy.cache_clear()
+    data_dir = str(tmp_path_factory.mktemp("data"))
+    with configure_pipeline(postgres_url, s3_endpoint["bucket"], "", data_dir, HMAC_KEY, chunk_size=10):
+        settings = get_settings()
+        truth = generate_demo(
+            create_engine(postgres_url),
+            settings.open_storage(settings.resolved_chat_root),
+            start=DAY_OK,
+            days=2,
+            seed=11,
+            customers=40,
+            tickets_per_day=20,
+            chats_per_day=20,
+        )
+        yield {
+            "engine": create_engine(postgres_url),
+            "output": settings.output_storage(),
+            "staging": settings.open_storage(settings.resolved_staging_root),
+            "truth": truth,
+        }
 
 
 @pytest.fixture(scope="module")
