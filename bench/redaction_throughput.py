@@ -1,12 +1,20 @@
-"""Redaction speed on one core: our redactor vs vanilla Presidio, on seeded synthetic support chats.
+"""Redaction speed on one core: the project's redactor vs vanilla Presidio, same corpus, same run.
 
-    .venv/bin/python bench/redaction_throughput.py [--conversations 300] [--runs 3] [--seed 7]
+    .venv/bin/python bench/redaction_throughput.py [--runs 3] [--limit N] [--conversations 300]
 
-Vanilla Presidio is the reference of PERFORMANCE.md: default recognizers, the policy's spaCy model,
-one ``analyze()`` + ``anonymize()`` per conversation. Both see the same conversations (1-2 kB, Faker
-values, agent macros that repeat as in real helpdesks); each run uses fresh text so caches only help
-within a run, as in production. Prints chars/s (median of runs), the ratio, and for each side the
-share of planted values still present afterwards (so speed is never bought with leaks). Writes
+Corpora:
+- ``dev``: the labelled dev corpus ``../shared/eval/multidogo_dev.jsonl`` (``CURATION_EVAL_DIR``), leak
+  scored by the corpus's ``score.py``; when absent, the demo generator's conversations instead, leak =
+  share of the generator's planted values still present afterwards;
+- ``support_chats``: seeded Faker chats with agent macros and capitalised names, the turns where the NER
+  gate works hardest (leak = planted values left).
+
+Each side runs in its own child process pinned to one core, so peak RSS is per side: models load outside
+the clock, then ``--runs`` passes over the corpus; ours starts every pass with an empty per-turn cache
+(repeats help only within a pass, as within a production chunk), ``ours_nocache`` clears it before every
+conversation (the pessimistic figure). Vanilla Presidio is PERFORMANCE.md's reference: default
+recognizers, the policy's spaCy model, one ``analyze()`` + ``anonymize()`` per conversation.
+Prints chars/s (median of runs), the ratio to vanilla, peak RSS and leak; writes
 bench/results/redaction_throughput.json. The figures are for reading, not asserting.
 """
 
@@ -16,13 +24,20 @@ import argparse
 import json
 import os
 import random
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from eval_redaction import eval_dir, load, score  # noqa: E402
+
 RESULTS = Path(__file__).resolve().parent / "results" / "redaction_throughput.json"
+SIDES = ("vanilla", "ours", "ours_nocache")
 
 AGENT_MACROS = [
     "Thank you for contacting support, my name is {agent}. How can I help you today?",
@@ -50,15 +65,24 @@ CUSTOMER_LINES = [
 ]
 
 
-def make_conversations(n: int, seed: int) -> list[dict[str, Any]]:
-    """Conversations of alternating turns, with the values planted in each (for the leak check)."""
+def _record(rid: str, turns: list[tuple[str, str]], planted: list[str]) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "text": "\n".join(f"{speaker}: {text}" for speaker, text in turns),
+        "turns": [{"speaker": speaker, "text": text} for speaker, text in turns],
+        "planted": [v for v in planted if any(v.lower() in t.lower() for _, t in turns)],
+    }
+
+
+def support_chats(n: int, seed: int) -> list[dict[str, Any]]:
+    """Alternating customer/agent turns, with the values planted in each (for the leak check)."""
     from faker import Faker
 
     fake = Faker("en_US")
     fake.seed_instance(seed)
     rng = random.Random(seed)
     out = []
-    for _ in range(n):
+    for i in range(n):
         first, last = fake.first_name(), fake.last_name()
         values = {
             "name": f"{first} {last}",
@@ -72,44 +96,67 @@ def make_conversations(n: int, seed: int) -> list[dict[str, Any]]:
             "company": fake.company(),
             "agent": fake.first_name(),
         }
-        messages = []
-        for i in range(rng.randint(8, 14)):
-            if i % 2 == 0:
-                line = rng.choice(CUSTOMER_LINES)
-                messages.append({"role": "customer", "content": line.format(**values)})
+        turns = []
+        for t in range(rng.randint(8, 14)):
+            if t % 2 == 0:
+                turns.append(("Customer", rng.choice(CUSTOMER_LINES).format(**values)))
             else:
-                messages.append({"role": "agent", "content": rng.choice(AGENT_MACROS).format(**values)})
-        planted = {k: v for k, v in values.items() if k not in ("company", "agent")}
-        out.append({"messages": messages, "planted": planted})
+                turns.append(("Agent", rng.choice(AGENT_MACROS).format(**values)))
+        planted = [v for k, v in values.items() if k not in ("company", "agent")]
+        out.append(_record(f"chat-{seed}-{i}", turns, planted))
     return out
 
 
-def leaked(texts: list[str], planted: dict[str, str]) -> tuple[int, int]:
-    """(planted values mentioned, of them still present anywhere in the output)."""
-    mentioned, left = 0, 0
-    out = " ".join(texts).lower()
-    for value in planted.values():
-        mentioned += 1
-        left += value.lower() in out
-    return mentioned, left
+def demo_conversations(n: int, seed: int) -> list[dict[str, Any]]:
+    """One day of the demo generator's tickets and chats, read back through the pipeline's extract."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from sqlalchemy import create_engine
+
+    from support_curation.config import Settings
+    from support_curation.demo import generate_demo
+    from support_curation.pipeline import Interval, Runtime, extract
+    from support_curation.records import read_jsonl_gz
+    from support_curation.storage import open_storage
+
+    day = date(2024, 6, 3)
+    with tempfile.TemporaryDirectory(prefix="bench-demo-") as tmp:
+        settings = Settings(data_dir=Path(tmp))
+        truth = generate_demo(
+            create_engine(settings.resolved_helpdesk_url),
+            open_storage(settings.resolved_chat_root),
+            start=day,
+            days=1,
+            seed=seed,
+            customers=max(40, n // 5),
+            tickets_per_day=n // 2,
+            chats_per_day=n - n // 2,
+        )
+        start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+        rt = Runtime(Interval(start, start + timedelta(days=1)), settings)
+        values = sorted(truth.embedded)
+        out = []
+        for source in ("tickets", "chat"):
+            for key in extract(source, rt)["chunks"]:
+                for conv in read_jsonl_gz(rt.staging, key):
+                    turns = [(m["role"].capitalize(), m["content"]) for m in conv["messages"]]
+                    out.append(_record(conv["record_id"], turns, values))
+    return out
 
 
-def bench_ours(convs: list[dict[str, Any]], cold: bool = False) -> tuple[float, list[list[str]]]:
-    """cold: forget the per-turn cache before each conversation (no help from repeated agent macros
-    across conversations: the pessimistic figure)."""
-    from support_curation.redaction import get_redactor
-
-    redactor = get_redactor()
-    outs = []
-    started = time.perf_counter()
-    for c in convs:
-        if cold:
-            redactor._cache.clear()
-        outs.append([m["content"] for m in redactor.redact_conversation(c["messages"]).messages])
-    return time.perf_counter() - started, outs
+def corpus_chars(records: list[dict[str, Any]]) -> int:
+    return sum(sum(len(t["text"]) for t in r["turns"]) if r.get("turns") else len(r["text"]) for r in records)
 
 
-def vanilla_engines() -> tuple[Any, Any]:
+# --- the child: one side, one corpus, timed passes -------------------------------------------------
+
+
+def _pin_one_core() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+def _vanilla() -> Any:
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
     from presidio_anonymizer import AnonymizerEngine
@@ -122,79 +169,168 @@ def vanilla_engines() -> tuple[Any, Any]:
     nlp_engine = NlpEngineProvider(
         nlp_configuration={"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": model}]}
     ).create_engine()
-    return AnalyzerEngine(nlp_engine=nlp_engine), AnonymizerEngine()
+    analyzer, anonymizer = AnalyzerEngine(nlp_engine=nlp_engine), AnonymizerEngine()
+
+    def redact(record: dict[str, Any], _before_each: Any) -> str:
+        text = record["text"]
+        return anonymizer.anonymize(text, analyzer.analyze(text, language="en")).text
+
+    return redact
 
 
-def bench_vanilla(convs: list[dict[str, Any]], engines: tuple[Any, Any]) -> tuple[float, list[list[str]]]:
-    analyzer, anonymizer = engines
-    started = time.perf_counter()
-    outs = []
-    for c in convs:
-        text = "\n".join(m["content"] for m in c["messages"])
-        outs.append([anonymizer.anonymize(text, analyzer.analyze(text, language="en")).text])
-    return time.perf_counter() - started, outs
+def _ours() -> Any:
+    from support_curation.redaction import get_redactor
+    from support_curation.redaction.batch import redact_record
+
+    get_redactor()  # loads the models (outside the clock)
+
+    def redact(record: dict[str, Any], before_each: Any) -> str:
+        before_each()
+        return redact_record({k: record[k] for k in ("id", "text", "turns") if k in record})["text"]
+
+    return redact
+
+
+def child(side: str, input_path: Path, output_path: Path, runs: int) -> dict[str, Any]:
+    from support_curation.redaction import get_redactor
+
+    _pin_one_core()
+    records = load(input_path, None)
+    redact = _vanilla() if side == "vanilla" else _ours()
+    redact({"id": "warm-up", "text": "Customer: warm up, Jane Miller"}, lambda: None)
+    clear_cache = get_redactor()._cache.clear if side != "vanilla" else lambda: None
+    per_conversation = clear_cache if side == "ours_nocache" else lambda: None
+    chars = corpus_chars(records)
+    speeds, outs = [], []
+    for _ in range(runs):
+        clear_cache()  # nothing carried over from the previous pass
+        started = time.perf_counter()
+        outs = [{"id": r["id"], "text": redact(r, per_conversation)} for r in records]
+        speeds.append(chars / (time.perf_counter() - started))
+    with output_path.open("w", encoding="utf-8") as f:
+        for o in outs:
+            f.write(json.dumps(o, ensure_ascii=False) + "\n")
+    return {
+        "chars_per_s_runs": speeds,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+# --- the parent: corpora, children, leak, table ---------------------------------------------------
+
+
+def planted_leak(records: list[dict[str, Any]], outs: list[dict[str, Any]]) -> dict[str, float]:
+    mentioned = left = records_leaking = 0
+    for record, out in zip(records, outs, strict=True):
+        lowered = out["text"].lower()
+        here = sum(v.lower() in lowered for v in record["planted"])
+        mentioned += len(record["planted"])
+        left += here
+        records_leaking += here > 0
+    return {
+        "leak_rate": 100 * left / mentioned if mentioned else 0.0,
+        "records_any_leak_rate": 100 * records_leaking / len(records) if records else 0.0,
+    }
+
+
+def run_side(
+    side: str, input_path: Path, work: Path, runs: int
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    output = work / f"{input_path.stem}.{side}.jsonl"
+    cmd = [sys.executable, __file__, "--child", side, "--input", str(input_path), "--output", str(output)]
+    proc = subprocess.run([*cmd, "--runs", str(runs)], capture_output=True, text=True, check=False)
+    if proc.returncode:
+        raise SystemExit(f"{side} on {input_path.stem} failed:\n{proc.stderr[-3000:]}")
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    figures["chars_per_s"] = statistics.median(figures["chars_per_s_runs"])
+    return figures, load(output, None)
+
+
+def bench_corpus(
+    name: str, records: list[dict[str, Any]], gold: Path | None, work: Path, runs: int
+) -> dict[str, Any]:
+    input_path = work / f"{name}.jsonl"
+    with input_path.open("w", encoding="utf-8") as f:
+        for r in records:  # only what a caller would send: no labels
+            f.write(
+                json.dumps({k: r[k] for k in ("id", "text", "turns") if k in r}, ensure_ascii=False) + "\n"
+            )
+    row: dict[str, Any] = {"records": len(records), "chars": corpus_chars(records)}
+    for side in SIDES:
+        figures, outs = run_side(side, input_path, work, runs)
+        if gold is not None:
+            leak = score(gold, outs, work, side, len(records) if len(records) < _lines(gold) else None)
+            figures |= {
+                k: leak[k] for k in ("leak_rate", "records_any_leak_rate", "over_redaction") if k in leak
+            }
+        else:
+            figures |= planted_leak(records, outs)
+        row[side] = figures
+    base = row["vanilla"]["chars_per_s"]
+    for side in SIDES:
+        row[side]["ratio"] = row[side]["chars_per_s"] / base
+    return row
+
+
+def _lines(path: Path) -> int:
+    with path.open(encoding="utf-8") as f:
+        return sum(1 for line in f if line.strip())
+
+
+def print_table(results: dict[str, Any]) -> None:
+    head = (
+        f"{'corpus':<28}{'who':<14}{'chars/s':>10}{'x vanilla':>11}{'peak RSS MB':>13}"
+        f"{'leak %':>8}{'rec leak %':>12}"
+    )
+    print(head)
+    print("-" * len(head))
+    for corpus, row in results.items():
+        for side in SIDES:
+            s = row[side]
+            print(
+                f"{corpus:<28}{side:<14}{s['chars_per_s']:>10.0f}{s['ratio']:>11.2f}{s['peak_rss_mb']:>13.0f}"
+                f"{s['leak_rate']:>8.2f}{s['records_any_leak_rate']:>12.2f}"
+            )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--conversations", type=int, default=300)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="timed passes per side (median reported)")
+    parser.add_argument("--limit", type=int, default=None, help="first N records of the dev corpus")
+    parser.add_argument("--conversations", type=int, default=300, help="synthetic / demo conversations")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--child", choices=SIDES, help=argparse.SUPPRESS)
+    parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the figures claim
-    engines = vanilla_engines()
-    from support_curation.redaction import get_redactor
+    if args.child:
+        print(json.dumps(child(args.child, args.input, args.output, args.runs)))
+        return 0
 
-    get_redactor().redact_conversation([{"role": "customer", "content": "warm up, Jane"}])
-    sides = ("ours", "ours_cold", "vanilla")
-    figures: dict[str, Any] = {who: [] for who in sides}
-    leaks = {who: [0, 0] for who in sides}
-    chars_total = 0
-    for run in range(args.runs):
-        convs = make_conversations(args.conversations, args.seed + run)
-        chars = sum(len(m["content"]) for c in convs for m in c["messages"])
-        chars_total += chars
-        for who in sides:
-            if who == "vanilla":
-                seconds, outs = bench_vanilla(convs, engines)
-            else:
-                seconds, outs = bench_ours(convs, cold=who == "ours_cold")
-            figures[who].append(chars / seconds)
-            for conv, texts in zip(convs, outs, strict=True):
-                mentioned = {
-                    k: v
-                    for k, v in conv["planted"].items()
-                    if any(v.lower() in m["content"].lower() for m in conv["messages"])
-                }
-                n, left = leaked(texts, mentioned)
-                leaks[who][0] += n
-                leaks[who][1] += left
-    result = {
-        who: {
-            "chars_per_s_median": statistics.median(v),
-            "chars_per_s_runs": v,
-            "planted_values": leaks[who][0],
-            "planted_left": leaks[who][1],
-            "leak_rate": leaks[who][1] / leaks[who][0] if leaks[who][0] else 0.0,
-        }
-        for who, v in figures.items()
-    }
-    result["ratio"] = result["ours"]["chars_per_s_median"] / result["vanilla"]["chars_per_s_median"]
-    result["ratio_cold"] = result["ours_cold"]["chars_per_s_median"] / result["vanilla"]["chars_per_s_median"]
-    result["conversations_per_run"] = args.conversations
-    result["chars_per_run"] = chars_total / args.runs
-    print(f"{'who':<10}{'chars/s':>10}{'leak %':>8}  runs")
-    for who in sides:
-        r = result[who]
-        runs = ", ".join(f"{x:.0f}" for x in r["chars_per_s_runs"])
-        print(f"{who:<10}{r['chars_per_s_median']:>10.0f}{100 * r['leak_rate']:>8.2f}  {runs}")
-    print(
-        f"ratio ours/vanilla: {result['ratio']:.2f}x, cold cache {result['ratio_cold']:.2f}x"
-        f" (one core, {args.conversations} conversations per run)"
-    )
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    gold = eval_dir() / "multidogo_dev.jsonl"
+    corpora: list[tuple[str, list[dict[str, Any]], Path | None]] = []
+    if gold.is_file():
+        corpora.append(("dev: multidogo_dev", load(gold, args.limit), gold))
+    else:
+        print(f"{gold} absent: the demo generator's conversations stand in for the dev corpus")
+        corpora.append(("dev: demo generator", demo_conversations(args.conversations, args.seed), None))
+    corpora.append(("support_chats (synthetic)", support_chats(args.conversations, args.seed), None))
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-redaction-") as tmp:
+        for i, (name, records, gold_path) in enumerate(corpora):
+            results[name] = bench_corpus(f"corpus{i}", records, gold_path, Path(tmp), args.runs)
+    print_table(results)
+    for name, row in results.items():
+        print(
+            f"{name}: ours/vanilla {row['ours']['ratio']:.2f}x"
+            f" (no cache {row['ours_nocache']['ratio']:.2f}x), "
+            f"leak {row['ours']['leak_rate']:.2f} % vs {row['vanilla']['leak_rate']:.2f} %, "
+            f"{row['records']} conversations, {row['chars']:,} chars, {args.runs} runs, one core"
+        )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2))
+    RESULTS.write_text(json.dumps(results, indent=2))
+    print(f"written {RESULTS}")
     return 0
 
 

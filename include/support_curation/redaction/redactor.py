@@ -195,8 +195,11 @@ class Redactor:
                 else:
                     self._remember(text, tuple(spans))
             if pending:
-                for text, doc in zip(pending, nlp.pipe(list(pending), batch_size=64), strict=True):
-                    self._remember(text, tuple(pending[text] + self._ner_spans(doc)))
+                # strings and lexemes of these docs are freed on leaving the zone: without it spaCy's
+                # vocabulary grows with every new word, and a long-running worker with it
+                with nlp.memory_zone():
+                    for text, doc in zip(pending, nlp.pipe(list(pending), batch_size=64), strict=True):
+                        self._remember(text, tuple(pending[text] + self._ner_spans(doc)))
         return [list(self._cache[t]) if t in self._cache else [] for t in texts]
 
     def _wants_ner(self, text: str, spans: Sequence[Span] = ()) -> bool:
@@ -471,7 +474,7 @@ def _word_mentions(lowered: str, value: str) -> list[tuple[int, int]]:
     return found
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # values rarely recur beyond agents' names: a small cache keeps memory flat
 def _value_pattern(value: str, flags: int) -> re.Pattern[str]:
     return re.compile(_flexible(value), flags)
 
