@@ -222,7 +222,9 @@ def redact_chunk(consented: dict[str, Any], rt: Runtime) -> dict[str, Any]:
     policy_version = rt.policy_version
     fields = rt.policy.minimise.conversation_fields
     rows, excluded, quarantined, entities = [], {}, {}, {}
-    for conversation in read_jsonl_gz(rt.staging, chunk_key):
+    conversations = list(read_jsonl_gz(rt.staging, chunk_key))  # one chunk: bounded by chunk_size
+    redactor.prime(str(m.get("content") or "") for c in conversations for m in c["messages"])
+    for conversation in conversations:
         result = redactor.redact_conversation(
             conversation["messages"], known_identifiers=conversation["known_identifiers"]
         )

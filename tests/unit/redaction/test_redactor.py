@@ -127,3 +127,18 @@ def test_no_raw_values_in_entities_or_flags(redactor: Redactor) -> None:
     assert "Zq8" not in repr(result.entities) + repr(result.flags)
     assert "Zq8!pass" not in result.messages[0]["content"]
     assert "Globex" not in result.messages[0]["content"]
+
+
+def test_priming_a_chunk_changes_no_span(redactor: Redactor) -> None:
+    """Batching the NER across a chunk's conversations (``prime``) is only faster: same output."""
+    conversations = [
+        convo("Hi, this is Sumarlidason from Vestmanna, my order never came", "Sorry! Which order?"),
+        convo("Grant Will wrote to Ms Okonkwo-Baptiste yesterday", "Thanks, Ingeborg"),
+        convo("call Zdzisław on 0612 345 678", "Noted, Zdzisław."),
+    ]
+    redactor._cache.clear()
+    one_by_one = [redactor.redact_conversation(c) for c in conversations]
+    redactor._cache.clear()
+    redactor.prime(m["content"] for c in conversations for m in c)
+    assert len(redactor._cache) == sum(len(c) for c in conversations)
+    assert [redactor.redact_conversation(c) for c in conversations] == one_by_one
