@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo up test lint format bench eval clean
+.PHONY: help venv demo up test lint format bench profile eval clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ format: venv
 
 bench: venv ## redaction throughput vs vanilla Presidio (prints a ratio table)
 	$(PY) bench/redaction_throughput.py
+
+profile: venv ## where the redactor's time goes, by step and recognizer (demo conversations)
+	$(PY) bench/profile_redaction.py
 
 eval: venv ## redaction leak figures on ../shared/eval corpora (skips when absent)
 	$(PY) bench/eval_redaction.py

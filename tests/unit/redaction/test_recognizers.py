@@ -122,6 +122,34 @@ def test_needs_digit_only_where_every_example_has_one(name: str) -> None:
     assert all(any(c.isdigit() for c in text) for text in examples)
 
 
+TRIGGERED = sorted(n for n, cls in RECOGNIZERS.items() if getattr(cls, "TRIGGER", None))
+EXTRA_TEXTS = [
+    "you can reach me at jane dot doe at outlook dot com",
+    "jane.doe@example.co.uk and bob@gmail",
+    "DOB: 4 July 1990, and my birthday is 04/07/1990",
+    "Via Roma 12, 00184 Roma; Koskikatu 25 B; Hegyalja út 98",
+    "it's at the rue 5 corner, strasse 9",
+]
+
+
+@pytest.mark.parametrize("name", TRIGGERED)
+def test_trigger_never_narrower_than_the_patterns(name: str) -> None:
+    """A TRIGGER only skips text where no pattern could match: same results with and without it,
+    on every example text of every recognizer."""
+    texts = [t for _, t, _, _ in POSITIVE] + [t for _, t in NEGATIVE] + EXTRA_TEXTS
+    with_trigger, without = RECOGNIZERS[name](), RECOGNIZERS[name]()
+    without._trigger = None
+    own = [t for recognizer, t, _, _ in POSITIVE if recognizer == name]
+    assert own and all(with_trigger._trigger.search(t) for t in own)
+
+    def spans(instance, text: str) -> list[tuple[int, int, float]]:
+        results = instance.analyze(text, instance.supported_entities, None)
+        return sorted((r.start, r.end, r.score) for r in results)
+
+    assert [spans(with_trigger, t) for t in texts] == [spans(without, t) for t in texts]
+    assert with_trigger.analyze("no street, mail or birth words here", with_trigger.supported_entities) == []
+
+
 @pytest.mark.parametrize(("recognizer", "text"), NEGATIVE)
 def test_recognizer_leaves_alone(recognizer: str, text: str) -> None:
     assert found(recognizer, text) == []

@@ -32,6 +32,9 @@ class ValuePatternRecognizer(PatternRecognizer):
     CONTEXT: ClassVar[list[str]] = []
     # True when every pattern needs a digit in the text: most chat turns have none, and are skipped
     NEEDS_DIGIT: ClassVar[bool] = False
+    # a cheap pattern that every match needs somewhere in the text (an "@", a street word): where it
+    # is absent the costly patterns are not run. It must never be narrower than the patterns.
+    TRIGGER: ClassVar[str | None] = None
 
     def __init__(self) -> None:
         super().__init__(
@@ -43,6 +46,7 @@ class ValuePatternRecognizer(PatternRecognizer):
             global_regex_flags=FLAGS,
         )
         self._compiled = [(p, regex.compile(p.regex, FLAGS)) for p in self.patterns]
+        self._trigger = regex.compile(self.TRIGGER, FLAGS) if self.TRIGGER else None
 
     def analyze(
         self,
@@ -52,6 +56,8 @@ class ValuePatternRecognizer(PatternRecognizer):
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
         if self.NEEDS_DIGIT and not _DIGIT.search(text):
+            return []
+        if self._trigger is not None and not self._trigger.search(text):
             return []
         results = []
         for pattern, compiled in self._compiled:

@@ -21,3 +21,4 @@ class DateOfBirthRecognizer(ValuePatternRecognizer):
         ),
     ]
     CONTEXT = ["born", "birth", "dob", "birthday"]
+    TRIGGER = r"born|birth|dob|d\.o\.b|bday"  # every pattern names the birth

@@ -31,3 +31,5 @@ class EmailAddressRecognizer(ValuePatternRecognizer):
         ),
     ]
     CONTEXT = ["email", "mail", "e-mail", "address"]
+    # written: an "@"; spoken: " dot "; punctuation lost: a provider and its domain ending
+    TRIGGER = rf"@|\bdot\b|(?:{_PROVIDERS})\s*(?:dot\s*)?(?:{_TLD})\b"

@@ -37,3 +37,5 @@ class EuropeanAddressRecognizer(ValuePatternRecognizer):
         ("suffix_word", rf"(?<![\w])(?P<value>(?:{_WORD}\s+){{1,2}}{_SUFFIX_WORD}\s+{_NUMBER})", 0.7),
     ]
     CONTEXT = ["address", "street", "live", "lives"]
+    # a street word: the prefix before a space, or a suffix right before the house number
+    TRIGGER = rf"(?<![\w]){_PREFIX}\s|(?:{_SUFFIX}|{_SUFFIX_WORD})\s+\d"
