@@ -194,6 +194,9 @@ def test_validation_failure_quarantines_and_publishes_nothing(deployment, dag, f
     class LeakyRedactor:
         policy_version = "leaky"
 
+        def prime(self, texts):
+            pass
+
         def redact_conversation(self, messages, known_identifiers=None):
             return redaction.RedactionResult(
                 messages=[dict(m) for m in messages], entities={}, flags=[], action="keep"
