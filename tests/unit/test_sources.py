@@ -229,3 +229,24 @@ def test_partitions_cover_the_interval():
         "chats/dt=2024-02-01/",
         "chats/dt=2024-02-02/",
     ]
+
+
+def test_ticket_pages_cover_the_interval_once_across_ties(tmp_path):
+    """Keyset paging on (updated_at, ticket_id): every ticket of the interval exactly once, though
+    pages are smaller than the runs of equal timestamps, and none from the edges of the interval."""
+    from support_curation.sources.helpdesk import _ticket_pages
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'paging.db'}")
+    schema.metadata.create_all(engine)
+    inside = [{"ticket_id": f"t{i:03d}", "updated_at": at(i % 3)} for i in range(50)]
+    edges = [
+        {"ticket_id": "early", "updated_at": datetime(2024, 1, 31, 23, 59, tzinfo=UTC)},
+        {"ticket_id": "late", "updated_at": END},
+    ]
+    with engine.begin() as conn:
+        conn.execute(insert(schema.tickets), inside + edges)
+    with engine.connect() as conn:
+        pages = list(_ticket_pages(conn, START, END, page=7))
+    seen = [row["ticket_id"] for page in pages for row in page]
+    assert sorted(seen) == sorted(t["ticket_id"] for t in inside)
+    assert len(seen) == len(set(seen)) and all(len(page) <= 7 for page in pages)
