@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlparse
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
 
 class Storage(Protocol):
@@ -23,6 +23,7 @@ class Storage(Protocol):
 
     def put_bytes(self, key: str, data: bytes) -> None: ...
     def get_bytes(self, key: str) -> bytes: ...
+    def iter_lines(self, key: str) -> Iterator[bytes]: ...
     def exists(self, key: str) -> bool: ...
     def list(self, prefix: str) -> list[str]: ...
     def delete(self, keys: Iterable[str]) -> None: ...
@@ -55,6 +56,12 @@ class LocalStorage:
 
     def get_bytes(self, key: str) -> bytes:
         return self._path(key).read_bytes()
+
+    def iter_lines(self, key: str) -> Iterator[bytes]:
+        """The file's lines as ``bytes.splitlines`` gives them, read as a stream (exports are large)."""
+        with self._path(key).open("rb") as handle:
+            for line in handle:
+                yield from line.splitlines()
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
@@ -102,6 +109,14 @@ class S3Storage:
 
     def get_bytes(self, key: str) -> bytes:
         return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+
+    def iter_lines(self, key: str) -> Iterator[bytes]:
+        """The object's lines as ``bytes.splitlines`` gives them, streamed in chunks."""
+        body = self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
+        try:
+            yield from body.iter_lines(chunk_size=1 << 20)
+        finally:
+            body.close()
 
     def exists(self, key: str) -> bool:
         response = self.client.list_objects_v2(Bucket=self.bucket, Prefix=self._key(key), MaxKeys=1)

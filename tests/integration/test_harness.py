@@ -54,6 +54,10 @@ def test_s3_storage_roundtrip(s3_endpoint: dict[str, str], via: str) -> None:
     assert storage.exists("dt=2024-01-01/_manifest.json")
     assert not storage.exists("dt=2024-01-01/_manifest")  # a prefix is not an object
     assert storage.uri("x") == f"{root}/x"
+    # streamed lines split as bytes.splitlines does, even where \r\n straddles a read chunk
+    lines = b"a\r\n\nb\rc\n" + b"x" * ((1 << 20) - 10) + b"\r\nlast"
+    storage.put_bytes("exports/lines.jsonl", lines)
+    assert list(storage.iter_lines("exports/lines.jsonl")) == lines.splitlines()
 
     storage.delete(storage.list(""))
     assert storage.list("") == []

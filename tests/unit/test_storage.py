@@ -26,3 +26,12 @@ def test_keys_cannot_escape_the_root(tmp_path):
 def test_unknown_scheme_is_refused():
     with pytest.raises(ValueError, match="unsupported"):
         open_storage("gs://bucket/prefix")
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"one", b"a\nb\n", b"a\r\n\r\nb", b"a\rb\n\n", b'{"x": 1}\n\xff\xfe broken\n']
+)
+def test_iter_lines_streams_what_splitlines_gives(tmp_path, data):
+    storage = open_storage(str(tmp_path))
+    storage.put_bytes("chats/x.jsonl", data)
+    assert list(storage.iter_lines("chats/x.jsonl")) == data.splitlines()

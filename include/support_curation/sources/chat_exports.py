@@ -73,7 +73,7 @@ def _lines(landing: Storage, start: datetime, end: datetime) -> Iterator[tuple[s
         for key in landing.list(prefix):
             if not key.endswith(".jsonl"):
                 continue
-            for number, line in enumerate(landing.get_bytes(key).splitlines(), start=1):
+            for number, line in enumerate(landing.iter_lines(key), start=1):  # streamed: exports are big
                 if line.strip():
                     yield f"{key}:{number}", line
 
