@@ -76,7 +76,7 @@ def main() -> int:
         started = time.perf_counter()
         for i in range(0, len(convs), CHUNK):
             chunk = convs[i : i + CHUNK]
-            redactor.prime(m["content"] for c in chunk for m in c)
+            redactor.prime(chunk)
             for conv in chunk:
                 redactor.redact_conversation(conv)
         wall = time.perf_counter() - started

@@ -223,7 +223,7 @@ def redact_chunk(consented: dict[str, Any], rt: Runtime) -> dict[str, Any]:
     fields = rt.policy.minimise.conversation_fields
     rows, excluded, quarantined, entities = [], {}, {}, {}
     conversations = list(read_jsonl_gz(rt.staging, chunk_key))  # one chunk: bounded by chunk_size
-    redactor.prime(str(m.get("content") or "") for c in conversations for m in c["messages"])
+    redactor.prime(c["messages"] for c in conversations)
     for conversation in conversations:
         result = redactor.redact_conversation(
             conversation["messages"], known_identifiers=conversation["known_identifiers"]

@@ -194,7 +194,7 @@ def test_validation_failure_quarantines_and_publishes_nothing(deployment, dag, f
     class LeakyRedactor:
         policy_version = "leaky"
 
-        def prime(self, texts):
+        def prime(self, conversations):
             pass
 
         def redact_conversation(self, messages, known_identifiers=None):

@@ -139,6 +139,6 @@ def test_priming_a_chunk_changes_no_span(redactor: Redactor) -> None:
     redactor._cache.clear()
     one_by_one = [redactor.redact_conversation(c) for c in conversations]
     redactor._cache.clear()
-    redactor.prime(m["content"] for c in conversations for m in c)
+    redactor.prime(conversations)
     assert len(redactor._cache) == sum(len(c) for c in conversations)
     assert [redactor.redact_conversation(c) for c in conversations] == one_by_one
