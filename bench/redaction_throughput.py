@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_redaction import eval_dir, load, score  # noqa: E402
+from eval_redaction import eval_dir, load, score, vanilla_presidio  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "redaction_throughput.json"
 SIDES = ("vanilla", "ours", "ours_nocache")
@@ -157,23 +157,10 @@ def _pin_one_core() -> None:
 
 
 def _vanilla() -> Any:
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
-    from presidio_anonymizer import AnonymizerEngine
-
-    from support_curation.redaction.engine import offline_tldextract
-    from support_curation.redaction.policy import load_redaction_policy
-
-    offline_tldextract()
-    model = load_redaction_policy().spacy_model
-    nlp_engine = NlpEngineProvider(
-        nlp_configuration={"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": model}]}
-    ).create_engine()
-    analyzer, anonymizer = AnalyzerEngine(nlp_engine=nlp_engine), AnonymizerEngine()
+    redact_text = vanilla_presidio()
 
     def redact(record: dict[str, Any], _before_each: Any) -> str:
-        text = record["text"]
-        return anonymizer.anonymize(text, analyzer.analyze(text, language="en")).text
+        return redact_text(record["text"])  # one call per conversation
 
     return redact
 
