@@ -28,8 +28,9 @@ def _day_interval(day: date) -> tuple[datetime, datetime]:
 def cmd_demo(args: argparse.Namespace) -> int:
     from sqlalchemy import create_engine
 
-    from support_curation.config import get_settings
+    from support_curation.config import DATASET, get_settings
     from support_curation.demo import generate_demo
+    from support_curation.layout import Area, area_prefix
 
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -50,9 +51,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("\nrun summary (counts per day):")
     for day, state, counts in results:
         print(f"  {day}  {state:8}  {json.dumps(counts)}")
-    print(f"\ntraining set:  {output_root}/training_sets/support_conversations/")
-    print(f"reports:       {output_root}/reports/support_conversations/dt=*/index.html")
-    print(f"quarantine:    {output_root}/quarantine/support_conversations/")
+    print(f"\ntraining set:  {output_root}/{area_prefix(Area.TRAINING, DATASET)}")
+    print(f"reports:       {output_root}/{area_prefix(Area.REPORTS, DATASET)}dt=*/index.html")
+    print(f"quarantine:    {output_root}/{area_prefix(Area.QUARANTINE, DATASET)}")
     return 0 if all(state == "success" for _, state, _ in results) else 1
 
 

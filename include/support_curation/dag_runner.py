@@ -24,6 +24,7 @@ def main() -> None:
     from airflow.dag_processing.dagbag import DagBag
 
     from support_curation.config import DATASET, get_settings
+    from support_curation.layout import partition_name
     from support_curation.publish import read_manifest
 
     bag = DagBag()
@@ -36,7 +37,7 @@ def main() -> None:
         # a manual run covers the last complete interval before its logical date (as "Trigger" in the UI)
         logical_date = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
         run = dag.test(logical_date=logical_date, run_conf={"chunk_size": args.chunk_size})
-        manifest = read_manifest(output, DATASET, f"dt={day.isoformat()}")
+        manifest = read_manifest(output, DATASET, partition_name(day))
         counts = manifest["counts"] if manifest and run.state == "success" else {}
         print("RESULT " + json.dumps({"day": day.isoformat(), "state": str(run.state), "counts": counts}))
 

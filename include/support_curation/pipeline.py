@@ -19,6 +19,7 @@ import pandas as pd
 
 from support_curation import consent, publish
 from support_curation.config import DATASET, get_settings, load_policy
+from support_curation.layout import PartitionRef, partition_name
 from support_curation.records import add_counts, read_jsonl_gz, write_jsonl_gz
 from support_curation.sources.chat_exports import extract_chats
 from support_curation.sources.helpdesk import extract_tickets, helpdesk_engine
@@ -52,7 +53,11 @@ class Interval:
 
     @property
     def partition(self) -> str:
-        return f"dt={self.start.date().isoformat()}"
+        return partition_name(self.start)
+
+    @property
+    def ref(self) -> PartitionRef:
+        return PartitionRef(DATASET, self.partition)
 
     @property
     def label(self) -> str:
@@ -106,11 +111,11 @@ class Runtime:
 
     @property
     def quarantine_prefix(self) -> str:
-        return f"quarantine/{DATASET}/{self.interval.partition}"
+        return self.interval.ref.quarantine
 
     @property
     def report_prefix(self) -> str:
-        return f"reports/{DATASET}/{self.interval.partition}"
+        return self.interval.ref.reports
 
     @property
     def policy_version(self) -> str:

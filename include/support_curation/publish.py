@@ -18,6 +18,7 @@ from importlib import metadata as importlib_metadata
 from typing import TYPE_CHECKING, Any
 
 from support_curation.config import PROJECT_ROOT
+from support_curation.layout import Area, PartitionRef, area_prefix
 from support_curation.records import WrittenFile, encode_jsonl_gz, read_jsonl_gz, subject_id
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ class Manifest:
 
 
 def partition_prefix(dataset: str, partition: str) -> str:
-    return f"training_sets/{dataset}/{partition}"
+    return PartitionRef(dataset, partition).training
 
 
 def code_version() -> str:
@@ -159,7 +160,7 @@ def read_partition_records(storage: Storage, dataset: str, partition: str) -> It
 
 def published_partitions(storage: Storage, dataset: str) -> list[str]:
     """Partitions with a manifest, oldest first."""
-    prefix = f"training_sets/{dataset}/"
+    prefix = area_prefix(Area.TRAINING, dataset)
     return sorted(
         key.removeprefix(prefix).split("/")[0] for key in storage.list(prefix) if key.endswith("/" + MANIFEST)
     )
