@@ -16,11 +16,12 @@ import yaml
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from support_curation.policies import policy_file
+
 if TYPE_CHECKING:
     from support_curation.storage import Storage
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-POLICIES_DIR = PROJECT_ROOT / "include" / "policies"
 DATASET = "support_conversations"
 # Only for the embedded demo: a deployment sets CURATION_HMAC_KEY (a secret) and the demo key is refused.
 DEMO_HMAC_KEY = "demo-key-not-secret"
@@ -42,7 +43,7 @@ class Settings(BaseSettings):
     aws_conn_id: str | None = None  # Airflow connection for every s3:// root
     s3_endpoint_url: str | None = None  # used when no aws_conn_id is given (e.g. MinIO)
     hmac_key: SecretStr = SecretStr(DEMO_HMAC_KEY)
-    policy_path: Path = POLICIES_DIR / "pipeline_v1.yaml"
+    policy_path: Path = Field(default_factory=lambda: policy_file("pipeline_v1.yaml"))
     chunk_size: int = Field(default=200, ge=1)  # conversations per redaction task
 
     @property
@@ -92,7 +93,7 @@ class RetentionPolicy(BaseModel):
 
 
 class PipelinePolicy(BaseModel):
-    """The versioned pipeline policy (``include/policies/pipeline_*.yaml``)."""
+    """The versioned pipeline policy (``support_curation/policies/pipeline_*.yaml``)."""
 
     version: str
     purpose: str
@@ -106,7 +107,8 @@ class PipelinePolicy(BaseModel):
 
     @property
     def redaction_policy_path(self) -> Path:
-        return POLICIES_DIR / self.redaction_policy
+        """The redaction policy it names: a shipped policy file (package data)."""
+        return policy_file(self.redaction_policy)
 
 
 @functools.cache
