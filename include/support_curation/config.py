@@ -10,10 +10,10 @@ from __future__ import annotations
 import functools
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import yaml
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from support_curation.policies import policy_file
@@ -92,6 +92,44 @@ class RetentionPolicy(BaseModel):
     days: int = Field(default=730, ge=1)
 
 
+class AuditAction(BaseModel):
+    """A k-anonymity step: generalise one field of the records in small groups, or suppress them."""
+
+    action: Literal["generalise", "suppress"]
+    field: Literal["segment", "flags", "language", "channel"] | None = None
+
+    @model_validator(mode="after")
+    def _field_for_generalise(self) -> AuditAction:
+        if (self.action == "generalise") != (self.field is not None):
+            raise ValueError("generalise needs a field; suppress takes none")
+        return self
+
+
+class RepresentationBounds(BaseModel):
+    ratio_min: float = 0.8  # the four-fifths rule: published share over extracted share
+    ratio_max: float = 1.25
+    min_group: int = Field(default=5, ge=1)  # groups extracted fewer times are reported, not judged
+    action: Literal["warn", "block"] = "warn"
+
+
+class DriftBounds(BaseModel):
+    window_days: int = Field(default=30, ge=1)
+    max_share_change: float = 0.15  # absolute change of a group's published share
+    action: Literal["warn", "block"] = "warn"
+
+
+class AuditPolicy(BaseModel):
+    """Representation bounds and the k-anonymity rule for published record-level quasi-identifiers."""
+
+    quasi_identifiers: list[str] = ["channel", "language", "segment", "interval", "flags"]
+    k_min: int = Field(default=5, ge=1)
+    actions: list[AuditAction] = [AuditAction(action="suppress")]
+    dimensions: list[str] = ["source", "channel", "language", "segment"]
+    bounds: RepresentationBounds = RepresentationBounds()
+    drift: DriftBounds = DriftBounds()
+    aggregate_dimensions: list[str] = ["topic", "channel", "segment"]
+
+
 class PipelinePolicy(BaseModel):
     """The versioned pipeline policy (``support_curation/policies/pipeline_*.yaml``)."""
 
@@ -103,6 +141,7 @@ class PipelinePolicy(BaseModel):
     limits: LimitsPolicy = LimitsPolicy()
     validation: ValidationPolicy = ValidationPolicy()
     retention: RetentionPolicy = RetentionPolicy()
+    audit: AuditPolicy = AuditPolicy()
     sha256: str = ""  # of the policy file, recorded in manifests
 
     @property

@@ -7,6 +7,8 @@ quarantine, the review area and the reports cannot drift apart::
     quarantine/<dataset>/dt=YYYY-MM-DD/      references and reasons, never content
     review/<dataset>/dt=YYYY-MM-DD/          redacted items waiting for a steward's decision
     reports/<dataset>/dt=YYYY-MM-DD/         validation reports (Data Docs) and summaries
+    aggregates/<dataset>/dt=YYYY-MM-DD/      counts by topic x channel x segment, _manifest.json
+    audit/<dataset>/dt=YYYY-MM-DD/           representation and risk reports, charts, dataset card
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ class Area(StrEnum):
     QUARANTINE = "quarantine"
     REVIEW = "review"
     REPORTS = "reports"
+    AGGREGATES = "aggregates"  # counts for analysts who need no text, small cells suppressed
+    AUDIT = "audit"  # representation and risk reports, charts, dataset cards for auditors
 
 
 PARTITION_PREFIX = "dt="
