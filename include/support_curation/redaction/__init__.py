@@ -21,5 +21,5 @@ def _cached(path: str | None) -> Redactor:
 
 
 def get_redactor(policy_path: Path | str | None = None) -> Redactor:
-    """The process's redactor for a policy file (default: ``include/policies/redaction_v1.yaml``)."""
+    """The process's redactor for a policy file (default: the shipped ``redaction_v1.yaml``)."""
     return _cached(str(Path(policy_path).resolve()) if policy_path else None)

@@ -12,7 +12,7 @@ import pkgutil
 import unicodedata
 from functools import lru_cache
 
-from support_curation.redaction.recognizers._shared import word_frequency
+from support_curation.redaction.frequency import ZIPF, word_frequency
 
 # Latin-script locales: the names customers of an English-language helpdesk may carry
 _SKIP_LOCALES = {
@@ -95,14 +95,14 @@ def name_score(word: str, *, capitalized: bool, context: bool) -> float:
     freq = word_frequency(word.lower())
     known = is_name(word)
     if context:  # "my name is ...", "thanks, ...", an answer to "may I have your name?"
-        if known and freq < 5.5:
+        if known and freq < ZIPF.cued_name:
             return 0.85
-        return 0.8 if freq < 4.0 else 0.0
+        return 0.8 if freq < ZIPF.rare_word else 0.0
     if capitalized:
-        if known and freq < 5.0:
+        if known and freq < ZIPF.capitalised_name:
             return 0.75
         return 0.0
     # lower-case, no context: only names that are not also ordinary words
-    if is_first_name(word) and freq < 4.0:
+    if is_first_name(word) and freq < ZIPF.rare_word:
         return 0.6
     return 0.0

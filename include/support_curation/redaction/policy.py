@@ -1,4 +1,4 @@
-"""The redaction policy file (``include/policies/redaction_*.yaml``) as a validated model."""
+"""The redaction policy file (``support_curation/policies/redaction_*.yaml``) as a validated model."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field
 
-DEFAULT_POLICY = Path(__file__).resolve().parents[2] / "policies" / "redaction_v1.yaml"
+from support_curation.policies import policy_file
+
+DEFAULT_POLICY = "redaction_v1.yaml"  # shipped with the package (``support_curation.policies``)
 
 Action = Literal["keep", "review", "exclude"]
 ACTION_ORDER: dict[str, int] = {"keep": 0, "review": 1, "exclude": 2}
@@ -37,4 +39,4 @@ class RedactionPolicy(BaseModel):
 
 
 def load_redaction_policy(path: Path | str | None = None) -> RedactionPolicy:
-    return RedactionPolicy(**yaml.safe_load(Path(path or DEFAULT_POLICY).read_text()))
+    return RedactionPolicy(**yaml.safe_load(Path(path or policy_file(DEFAULT_POLICY)).read_text()))

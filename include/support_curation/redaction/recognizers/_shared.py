@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from support_curation.redaction.frequency import ZIPF, word_frequency
 
 # "number", "no.", "#", "id", "code" and the like, then "is"/":" — between a keyword and its value
 NUMBER_WORD = r"(?:\s*(?:number|numbers|num|no\.?|nr|#|id|code|ref(?:erence)?|details?))?"
@@ -21,14 +21,6 @@ DATE_VALUE = (
 )
 
 
-@lru_cache(maxsize=65536)
-def word_frequency(word: str) -> float:
-    """Zipf frequency of an English word (0 = unknown, 7 = 'the'): tells common words from names and codes."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
-
-
-def is_common_word(value: str, threshold: float = 4.5) -> bool:
+def is_common_word(value: str, threshold: float = ZIPF.common_name) -> bool:
     """True for ordinary words ("working", "reset") that follow "my password is" more often than secrets."""
     return value.isalpha() and word_frequency(value.lower()) >= threshold

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from support_curation.redaction.recognizers._shared import is_common_word, word_frequency
+from support_curation.redaction.frequency import word_frequency
+from support_curation.redaction.recognizers._shared import is_common_word
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
 STATE_WORD = 2.5

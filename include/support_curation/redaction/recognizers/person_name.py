@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import regex
 from presidio_analyzer import EntityRecognizer
 
+from support_curation.redaction.frequency import ZIPF, word_frequency
 from support_curation.redaction.names import is_first_name, is_name, name_score
-from support_curation.redaction.recognizers._shared import word_frequency
 from support_curation.redaction.recognizers.base import make_result
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ WEAK_CUES = regex.compile(
 MAX_NAME_TOKENS = 3
 # weak cues that join any two words, unlike introductions ("this is", "i am") that present a name
 CONNECTOR_SCAN = regex.compile(r"\b(?:and|with|for|from|or|to)\b\W*", regex.IGNORECASE)
-LOWER_NAME = 4.5  # a lower-case first name after a weak cue must be rarer than this as a word
 # the cue patterns without their "$": one pass over the text gives every position a cue ends at,
 # instead of two searches of a window before every token
 # (a cue must end a word: "mr" in "Mrs.", or "it" of "its" do not end there)
@@ -83,10 +82,14 @@ class PersonNameRecognizer(EntityRecognizer):
             elif start in weak_ends:
                 freq = word_frequency(word.lower())
                 if word[0].isupper() or start not in connector_ends:
-                    known = is_name(word) and freq < 5.6
+                    known = is_name(word) and freq < ZIPF.weak_cue_name
                 else:  # "and price", "for hope": after a connector, lower-case names are words first
-                    known = (is_first_name(word) and freq < LOWER_NAME) or (is_name(word) and freq < 3.5)
-                score = 0.7 if known or freq < 3.0 or (capitalized and freq < 4.5) else 0.0
+                    known = (is_first_name(word) and freq < ZIPF.common_name) or (
+                        is_name(word) and freq < ZIPF.rare
+                    )
+                score = (
+                    0.7 if known or freq < ZIPF.uncommon or (capitalized and freq < ZIPF.common_name) else 0.0
+                )
             else:
                 score = name_score(word, capitalized=capitalized, context=False)
                 freq = word_frequency(word.lower())
@@ -95,9 +98,13 @@ class PersonNameRecognizer(EntityRecognizer):
                     # or a colon (a speaker label, "Nicole: Remember me?")
                     nxt = text[end : end + 2]
                     followed = nxt[:1] == ":" or (nxt[:1] == " " and nxt[1:2].isupper())
-                    score = 0.6 if (is_name(word) and (freq < 3.5 or followed and freq < 5.5)) else 0.0
-                    score = score or (0.5 if followed and freq < 2.5 and len(word) >= 3 else 0.0)
-                if not score and capitalized and freq < 2.0 and len(word) >= 3:
+                    score = (
+                        0.6
+                        if is_name(word) and (freq < ZIPF.rare or followed and freq < ZIPF.cued_name)
+                        else 0.0
+                    )
+                    score = score or (0.5 if followed and freq < ZIPF.very_rare and len(word) >= 3 else 0.0)
+                if not score and capitalized and freq < ZIPF.unknown and len(word) >= 3:
                     score = (
                         0.5  # a capitalised word English hardly knows, mid-sentence: a name far more often
                     )
@@ -132,7 +139,7 @@ class PersonNameRecognizer(EntityRecognizer):
         if (
             rest[:1].isdigit()
             or following in LEAD_FOLLOWERS
-            or (is_first_name(first) and word_frequency(first.lower()) < 5.0)
+            or (is_first_name(first) and word_frequency(first.lower()) < ZIPF.capitalised_name)
         ):
             return tokens[0][0], end, 0.65
         return None
@@ -150,7 +157,11 @@ class PersonNameRecognizer(EntityRecognizer):
 def _name_like(word: str) -> bool:
     """A known name that is not mainly an ordinary word, or a word too rare to be an ordinary one."""
     freq = word_frequency(word.lower())
-    return word.isalpha() and len(word) >= 2 and ((is_name(word) and freq < 5.6) or freq < 3.5)
+    return (
+        word.isalpha()
+        and len(word) >= 2
+        and ((is_name(word) and freq < ZIPF.weak_cue_name) or freq < ZIPF.rare)
+    )
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -168,5 +179,5 @@ def _continues_name(text: str, current: tuple[int, int, str], following: tuple[i
         return True
     freq = word_frequency(word.lower())
     if word[0].isupper() and not word.isupper():
-        return freq < 4.5 or (is_name(word) and freq < 5.5)
-    return (is_name(word) and freq < 4.5) or freq < 2.5
+        return freq < ZIPF.common_name or (is_name(word) and freq < ZIPF.cued_name)
+    return (is_name(word) and freq < ZIPF.common_name) or freq < ZIPF.very_rare

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from support_curation.redaction.recognizers._shared import word_frequency
+from support_curation.redaction.frequency import ZIPF, word_frequency
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
 if TYPE_CHECKING:
@@ -43,7 +43,6 @@ _YEAR_BEFORE = regex.compile(
     regex.IGNORECASE,
 )
 _NEXT_WORD = regex.compile(r"^\s+([a-z]+)\b")
-PLURAL_WORD = 2.0  # "268 manors", "1500 tickets": a count of something, when the word is a known word
 
 
 class ShortNumberRecognizer(ValuePatternRecognizer):
@@ -82,5 +81,6 @@ def _informs(text: str, start: int, end: int) -> bool:
     following = _NEXT_WORD.match(text[end : end + 30])
     if following:
         word = following.group(1)
-        return len(word) > 3 and word.endswith("s") and word_frequency(word) >= PLURAL_WORD
+        # "268 manors", "1500 tickets": a count of something, when the word is a known word
+        return len(word) > 3 and word.endswith("s") and word_frequency(word) >= ZIPF.unknown
     return False

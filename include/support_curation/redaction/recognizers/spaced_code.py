@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from support_curation.redaction.recognizers._shared import word_frequency
+from support_curation.redaction.frequency import ZIPF, word_frequency
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer, make_result
 
 if TYPE_CHECKING:
@@ -55,15 +55,15 @@ UNITS = frozenset(
     ]
 )
 CURRENCIES = frozenset(["rs", "usd", "eur", "gbp", "inr", "aud", "cad"])
-RARE = 3.0  # zipf below this: "kum", "hgy", "dcv" are not English words; "new", "top", "fab" are
-RARE_SHORT = 4.5  # two-letter groups: abbreviations ("dh", "gt") pass, "at", "to", "is" do not
+# letter groups rarer than ZIPF.uncommon are not English words ("kum", "hgy"; "new", "fab" are); two-letter
+# groups need only be below ZIPF.common_name: abbreviations ("dh", "gt") pass, "at", "to", "is" do not
 
 
 def _code_letters(part: str) -> bool:
     low = part.lower()
     if len(low) == 1:
         return low not in {"a", "i"}
-    return word_frequency(low) < (RARE_SHORT if len(low) == 2 else RARE)
+    return word_frequency(low) < (ZIPF.common_name if len(low) == 2 else ZIPF.uncommon)
 
 
 class SpacedCodeRecognizer(ValuePatternRecognizer):
