@@ -12,4 +12,4 @@ PY="${VENV:-.venv}/bin/python"
 if [[ ! -x "$PY" ]]; then
   bash scripts/bootstrap.sh
 fi
-exec "$PY" scripts/deploy_stack.py up "$@"
+exec "$PY" -m support_curation.devenv.deploy_stack up "$@"

@@ -8,10 +8,8 @@ a deployment (psycopg2 over TCP, boto3/S3Hook over HTTP), not to in-process mock
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,22 +17,9 @@ import pytest
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from types import ModuleType
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 TEST_BUCKET = "curation-test"
 S3_CONN_ID = "curation_s3"
-
-
-def _load_local_postgres() -> ModuleType:
-    """Import scripts/local_postgres.py by path: it is shared with `make up`, and scripts/ is no package."""
-    path = REPO_ROOT / "scripts" / "local_postgres.py"
-    spec = importlib.util.spec_from_file_location("curation_local_postgres", path)
-    assert spec and spec.loader, path
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses resolve annotations through sys.modules
-    spec.loader.exec_module(module)
-    return module
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -56,7 +41,8 @@ def postgres_url() -> Iterator[str]:
     if external:
         yield external
         return
-    local_postgres = _load_local_postgres()
+    from support_curation.devenv import local_postgres
+
     try:
         server = local_postgres.start("helpdesk")
     except local_postgres.PostgresUnavailable as exc:

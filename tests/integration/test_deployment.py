@@ -14,10 +14,8 @@ Skipped only on request: ``CURATION_SKIP_DEPLOYMENT_TEST=1``.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import shutil
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -44,19 +42,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _load_deploy_stack() -> Any:
-    path = REPO_ROOT / "scripts" / "deploy_stack.py"
-    spec = importlib.util.spec_from_file_location("curation_deploy_stack", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    deploy = _load_deploy_stack()
+    from support_curation.devenv import deploy_stack as deploy
+
     state = tmp_path_factory.mktemp("deployment")
     # parent folders must be traversable by the postgres user the metadata DB may run as
     stack = deploy.start(

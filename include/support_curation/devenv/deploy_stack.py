@@ -1,19 +1,19 @@
 """A real local Airflow 3 deployment of this project: used by ``make up`` and the deployment test.
 
-Starts, all on 127.0.0.1: a PostgreSQL metadata database (``scripts/local_postgres.py``, unless
+Starts, all on 127.0.0.1: a PostgreSQL metadata database (``devenv.local_postgres``, unless
 ``AIRFLOW__DATABASE__SQL_ALCHEMY_CONN`` is set), optionally an S3 endpoint (moto server), then
 ``airflow db migrate`` and the api-server, scheduler (LocalExecutor), dag-processor and triggerer, each in
 its own process group with its log under ``<state>/logs/``. Login is Airflow's simple auth manager with
 real passwords: users ``admin`` (admin) and ``steward`` (viewer), passwords in ``<state>/passwords.json``.
 
-CLI (what ``scripts/airflow_up.sh`` runs): ``python scripts/deploy_stack.py up [--port 8080] [--s3]``.
+CLI (what ``scripts/airflow_up.sh`` runs): ``python -m support_curation.devenv.deploy_stack up [--port 8080]
+[--s3]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import os
 import secrets
@@ -29,22 +29,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from support_curation.devenv import local_postgres
+
+# a development tool: it serves the checkout's dags/ and plugins/ (an editable install of this repo)
+REPO_ROOT = Path(__file__).resolve().parents[3]
 USERS = {"admin": "admin", "steward": "viewer"}  # simple auth manager: user -> role
 DAG_ID = "curate_support_conversations"
 S3_CONN_ID = "curation_s3"
 S3_BUCKET = "curation"
-
-
-def _load_local_postgres() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "curation_local_postgres", REPO_ROOT / "scripts" / "local_postgres.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses resolve annotations through sys.modules
-    spec.loader.exec_module(module)
-    return module
 
 
 def free_port() -> int:
@@ -279,7 +271,8 @@ def generate_demo(env: dict[str, str], start: str, days: int) -> None:
     subprocess.run(
         [
             sys.executable,
-            str(REPO_ROOT / "scripts" / "up_demo_data.py"),
+            "-m",
+            "support_curation.devenv.demo_data",
             "--start",
             start,
             "--days",
@@ -316,7 +309,7 @@ def start(
     postgres = None
     sql_conn = os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "") if inherit_env else ""
     if not sql_conn or sql_conn.startswith("sqlite"):
-        postgres = _load_local_postgres().start("airflow")
+        postgres = local_postgres.start("airflow")
         sql_conn = postgres.url
     base = {
         k: v for k, v in os.environ.items() if inherit_env or not k.startswith(("AIRFLOW__", "CURATION_"))

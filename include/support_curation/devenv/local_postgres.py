@@ -4,8 +4,8 @@ The server lives entirely in one temp folder (data, unix socket, log), listens o
 port with trust auth, and is removed on stop. PostgreSQL refuses to run as root, so under root the
 binaries run as the ``postgres`` system user and the folder is handed to it.
 
-CLI: ``python scripts/local_postgres.py start [--db NAME]`` prints ``URL`` and ``DIR``;
-``python scripts/local_postgres.py stop DIR`` stops and removes it.
+CLI: ``python -m support_curation.devenv.local_postgres start [--db NAME]`` prints ``URL`` and ``DIR``;
+``python -m support_curation.devenv.local_postgres stop DIR`` stops and removes it.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Demo helpdesk (SQLite) and chat exports for a local deployment, in the settings' ``CURATION_DATA_DIR``.
 
-Run by ``scripts/deploy_stack.py`` in a child process whose environment is the deployment's, so the
-project's settings (``support_curation.config``) resolve the same paths the DAG's tasks will use.
-Writes ``demo_truth.json`` next to the data (the planted PII, for evaluation; never published).
+Run by ``devenv.deploy_stack`` (``python -m support_curation.devenv.demo_data``) in a child process whose
+environment is the deployment's, so the project's settings (``support_curation.config``) resolve the same
+paths the DAG's tasks will use. Writes ``demo_truth.json`` next to the data (the planted PII, for
+evaluation; never published).
 """
 
 from __future__ import annotations
