@@ -21,13 +21,16 @@ test: venv ## unit, DAG and integration tests (installs chromium if missing; sta
 	bash scripts/ci_setup.sh
 	$(VENV)/bin/pytest -q -p no:logging
 
-lint: venv ## ruff check and format check
-	$(VENV)/bin/ruff check dags include tests bench plugins
-	$(VENV)/bin/ruff format --check dags include tests bench plugins
+LINTED := dags include tests bench plugins scripts
+
+lint: venv ## ruff check, ruff format check, and mypy on the package
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/mypy
 
 format: venv
-	$(VENV)/bin/ruff format dags include tests bench plugins
-	$(VENV)/bin/ruff check --fix dags include tests bench plugins
+	$(VENV)/bin/ruff format $(LINTED)
+	$(VENV)/bin/ruff check --fix $(LINTED)
 
 bench: venv ## redaction throughput vs vanilla Presidio (prints a ratio table)
 	$(PY) bench/redaction_throughput.py
