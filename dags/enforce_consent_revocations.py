@@ -6,11 +6,13 @@ Daily (03:00 UTC) and on demand, this DAG:
 1. **plans**: finds customers whose latest `ai_training` consent event (for any scope) withdrew consent
    since the last successful enforcement, and every pending erasure request; only keyed hashes of them
    travel between tasks;
-2. **expires** published partitions older than the policy's retention period (`retention.days`);
+2. **expires** partitions older than the policy's retention period (`retention.days`) in every area:
+   training sets, quarantine, review items and reports;
 3. **removes** those customers' conversations (all of them after an erasure request, those of the
    revoked scopes after a revocation) from every published partition that holds them (found through
    each partition's subject index): each partition is rewritten atomically (new files, then the
-   manifest switch), so readers never see a half-rewritten partition; manifests record an amendment;
+   manifest switch), so readers never see a half-rewritten partition; manifests record an amendment.
+   Their review items go too, and an erased customer's quarantine items;
 4. **records**: marks the enforced erasure requests done, appends an audit entry under
    `audit/consent_enforcement/` of the output root (when, policy, partitions, record counts; never an
    identifier) and advances the watermark `audit/enforcement_state.json`.
@@ -22,39 +24,17 @@ Daily (03:00 UTC) and on demand, this DAG:
 (the watermark), so failed or missed days are caught up by the next success. To re-check the whole
 ledger (e.g. after events were loaded late with old timestamps), trigger with `full_scan = true`.
 Runs are idempotent: a second run with nothing new changes no published file.
+
+The steps live in `support_curation.lifecycle.enforcement`; this file only wires them.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pendulum
 from airflow.sdk import CronTriggerTimetable, Param, dag, get_current_context, task
-
-if TYPE_CHECKING:
-    from datetime import datetime
-
-    from support_curation.storage import Storage
-
-
-def _output() -> Storage:
-    from support_curation.config import get_settings
-
-    return get_settings().output_storage()
-
-
-def _policy_ref() -> dict[str, str]:
-    from support_curation.config import get_settings, load_policy
-    from support_curation.lifecycle import policy_ref
-
-    policy = load_policy(get_settings().policy_path)
-    return policy_ref(policy.version, policy.sha256)
-
-
-def _until() -> datetime:
-    # run_after: the schedule's tick for scheduled runs, the trigger time for on-demand runs
-    return get_current_context()["dag_run"].run_after
 
 
 @dag(
@@ -87,90 +67,33 @@ def _until() -> datetime:
 def enforce_consent_revocations() -> None:
     @task
     def plan() -> dict[str, Any]:
-        from support_curation.config import get_settings, load_policy
-        from support_curation.lifecycle import read_watermark, removal_plan
-        from support_curation.sources.helpdesk import helpdesk_engine
+        from support_curation.lifecycle.enforcement import Enforcement
 
-        settings = get_settings()
-        until = _until()
-        since = None if get_current_context()["params"]["full_scan"] else read_watermark(_output())
-        planned = removal_plan(
-            helpdesk_engine(settings),
-            settings.hmac_key.get_secret_value(),
-            since,
-            until,
-            load_policy(settings.policy_path).purpose,
-        )
-        # keyed hashes and counts only: XCom never holds a customer id
-        return {"since": since.isoformat() if since else None, "until": until.isoformat(), **planned}
+        context = get_current_context()
+        # run_after: the schedule's tick for scheduled runs, the trigger time for on-demand runs
+        until = context["dag_run"].run_after
+        return Enforcement.from_settings().plan(until, full_scan=context["params"]["full_scan"])
 
     @task
-    def expire(plan: dict[str, Any]) -> list[dict[str, Any]]:
-        from datetime import datetime
-
-        from support_curation.config import DATASET, get_settings, load_policy
-        from support_curation.lifecycle import expire_partitions
+    def expire(plan: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+        from support_curation.lifecycle.enforcement import Enforcement
 
         if not get_current_context()["params"]["expire"]:
-            return []
-        days = load_policy(get_settings().policy_path).retention.days
-        older_than = datetime.fromisoformat(plan["until"]).date() - timedelta(days=days)
-        return expire_partitions(_output(), DATASET, older_than)
+            return {"training": [], "other_areas": []}
+        return Enforcement.from_settings().expire(plan)
 
     @task
-    def remove(plan: dict[str, Any]) -> list[dict[str, Any]]:
-        from support_curation.config import DATASET, get_settings, load_policy
-        from support_curation.lifecycle import remove_subjects
+    def remove(plan: dict[str, Any]) -> dict[str, Any]:
+        from support_curation.lifecycle.enforcement import Enforcement
 
-        return remove_subjects(
-            _output(),
-            DATASET,
-            plan["subjects"],
-            "consent_enforcement",
-            _policy_ref()["version"],
-            scopes=plan["scopes"],
-            scope_by_channel=load_policy(get_settings().policy_path).scope_by_channel,
-        )
+        return Enforcement.from_settings().remove(plan)
 
     @task
-    def record(plan: dict[str, Any], expired: list[dict[str, Any]], removed: list[dict[str, Any]]) -> dict:
-        from datetime import datetime
+    def record(plan: dict[str, Any], expired: dict[str, Any], removed: dict[str, Any]) -> dict[str, Any]:
+        from support_curation.lifecycle.enforcement import Enforcement
 
-        from support_curation.config import get_settings
-        from support_curation.lifecycle import append_audit, audit_entry, mark_erasures_done, write_watermark
-        from support_curation.sources.helpdesk import helpdesk_engine
-
-        settings = get_settings()
-        until = datetime.fromisoformat(plan["until"])
-        erased = [s for s in plan["subjects"] if s not in plan["scopes"]]  # removed whole
-        done = mark_erasures_done(
-            helpdesk_engine(settings), settings.hmac_key.get_secret_value(), erased, until
-        )
-        output = _output()
-        context = get_current_context()
-        common = {"at": until, "policy": _policy_ref(), "run_id": context["run_id"]}
-        keys = [
-            append_audit(
-                output,
-                audit_entry(
-                    action="remove_subjects",
-                    partitions=list(removed),
-                    window={"since": plan["since"], "until": plan["until"]},
-                    subjects=len(plan["subjects"]),
-                    subjects_by_reason=plan["by_reason"],
-                    erasure_requests_done=done,
-                    **common,
-                ),
-            )
-        ]
-        if expired:
-            keys.append(
-                append_audit(
-                    output, audit_entry(action="expire_partitions", partitions=list(expired), **common)
-                )
-            )
-        write_watermark(output, until)
-        return {"audit": keys, "partitions_rewritten": len(removed), "partitions_expired": len(expired)}
+        run_id = get_current_context()["run_id"]
+        return Enforcement.from_settings().record(plan, expired, removed, run_id=run_id)
 
     planned = plan()
     expired = expire(planned)

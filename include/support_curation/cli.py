@@ -120,7 +120,7 @@ def _output_storage() -> Any:
 
 def cmd_locate(args: argparse.Namespace) -> int:
     from support_curation.config import DATASET, get_settings
-    from support_curation.lifecycle import locate
+    from support_curation.lifecycle.customer import locate
 
     key = get_settings().hmac_key.get_secret_value()
     found = locate(_output_storage(), key, args.customer_id, DATASET)
@@ -136,7 +136,8 @@ def cmd_locate(args: argparse.Namespace) -> int:
 
 def cmd_erase(args: argparse.Namespace) -> int:
     from support_curation.config import DATASET, get_settings, load_policy
-    from support_curation.lifecycle import erase_customer, policy_ref
+    from support_curation.lifecycle.audit import policy_ref
+    from support_curation.lifecycle.customer import erase_customer
     from support_curation.sources.helpdesk import helpdesk_engine
 
     settings = get_settings()
@@ -153,7 +154,11 @@ def cmd_erase(args: argparse.Namespace) -> int:
     print(f"erasure recorded for customer {args.customer_id} and enforced:")
     for row in result["partitions"]:
         print(f"  {row['partition']}  removed {row['removed']} records")
-    print(f"records removed: {result['records_removed']}; audit entry: {result['audit']}")
+    print(
+        f"records removed: {result['records_removed']}; review items removed: "
+        f"{result['review_items_removed']}; quarantine items removed: "
+        f"{sum(q['removed'] for q in result['quarantine'])}; audit entry: {result['audit']}"
+    )
     return 0
 
 

@@ -15,8 +15,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import create_engine, select
 
-from support_curation import lifecycle
-from support_curation.config import DATASET, get_settings
+from support_curation.config import DATASET, PROJECT_ROOT, get_settings
+from support_curation.lifecycle import audit, rewrite
+from support_curation.lifecycle.customer import locate
 from support_curation.publish import (
     publish_partition,
     published_partitions,
@@ -86,7 +87,7 @@ def deployment(postgres_url, s3_endpoint, airflow_db, tmp_path_factory, configur
 def enforcement_dag():
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(dag_folder=str(get_settings().policy_path.parents[2] / "dags"))
+    bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
     assert bag.import_errors == {}
     return bag.dags["enforce_consent_revocations"]
 
@@ -121,7 +122,7 @@ def target(deployment) -> str:
     consent = deployment["truth"].to_json()["consent"]
     erasing = pending_erasure_customers(deployment["engine"])
     held = {
-        c: lifecycle.locate(deployment["output"], HMAC_KEY, c, DATASET)
+        c: locate(deployment["output"], HMAC_KEY, c, DATASET)
         for c, state in sorted(consent.items())
         if state == "granted" and c not in erasing
     }
@@ -167,9 +168,9 @@ def test_enforcement_removes_the_revoked_and_erased_customers_everywhere(deploym
     run, before = enforced
     assert run.state == "success"
     output = deployment["output"]
-    assert lifecycle.locate(output, HMAC_KEY, target, DATASET) == []
+    assert locate(output, HMAC_KEY, target, DATASET) == []
     for customer in before["erasing"]:
-        assert lifecycle.locate(output, HMAC_KEY, customer, DATASET) == []
+        assert locate(output, HMAC_KEY, customer, DATASET) == []
     with deployment["engine"].connect() as conn:
         statuses = conn.execute(
             select(erasure_requests.c.status).where(erasure_requests.c.customer_id.in_(before["erasing"]))
@@ -218,14 +219,14 @@ def test_retention_expires_old_partitions_with_an_audit_entry(deployment, enforc
     output = deployment["output"]
     assert OLD_PARTITION not in published_partitions(output, DATASET)
     assert output.list(f"training_sets/{DATASET}/{OLD_PARTITION}/") == []
-    expiries = [e for e in lifecycle.read_audit(output) if e["action"] == "expire_partitions"]
+    expiries = [e for e in audit.read_audit(output) if e["action"] == "expire_partitions"]
     assert [p["partition"] for e in expiries for p in e["partitions"]] == [OLD_PARTITION]
 
 
 def test_audit_entries_hold_no_raw_identifiers(deployment, target, enforced):
     _, before = enforced
     output = deployment["output"]
-    entries = lifecycle.read_audit(output)
+    entries = audit.read_audit(output)
     removal = [e for e in entries if e["action"] == "remove_subjects"]
     assert len(removal) == 1
     assert removal[0]["records_removed"] == sum(p["removed"] for p in removal[0]["partitions"]) > 0
@@ -243,7 +244,7 @@ def test_a_second_run_is_a_no_op(deployment, enforcement_dag, enforced):
     run = run_enforcement(enforcement_dag, ENFORCE_AT + timedelta(days=1))
     assert run.state == "success"
     assert snapshot(output) == files
-    assert lifecycle.read_watermark(output) == ENFORCE_AT + timedelta(days=1)
+    assert audit.read_watermark(output) == ENFORCE_AT + timedelta(days=1)
 
 
 def test_a_failure_mid_rewrite_leaves_the_previous_partition_readable(deployment, enforced, monkeypatch):
@@ -261,7 +262,7 @@ def test_a_failure_mid_rewrite_leaves_the_previous_partition_readable(deployment
 
     monkeypatch.setattr(output, "put_bytes", failing_put)
     with pytest.raises(OSError, match="injected"):
-        lifecycle.remove_subjects(output, DATASET, {victim}, "consent_revoked", "pipeline-v1")
+        rewrite.remove_subjects(output, DATASET, {victim}, "consent_revoked", "pipeline-v1")
     monkeypatch.undo()
     assert verify_partition(output, DATASET, partition)
     assert list(read_partition_records(output, DATASET, partition)) == before
@@ -274,5 +275,5 @@ def test_a_backfill_before_the_revocation_does_not_publish_the_customer(deployme
     output = deployment["output"]
     result = run_interval(interval(DAYS[0]), get_settings())
     assert result["counts"]["excluded"].get("consent_revoked_since", 0) > 0
-    assert lifecycle.locate(output, HMAC_KEY, target, DATASET) == []
+    assert locate(output, HMAC_KEY, target, DATASET) == []
     assert verify_partition(output, DATASET, f"dt={DAYS[0]}")

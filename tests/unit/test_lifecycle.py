@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import create_engine, select
 
-from support_curation import lifecycle
+from support_curation.lifecycle import audit, ledger, retention, rewrite
+from support_curation.lifecycle.customer import erase_customer, locate
 from support_curation.publish import (
     publish_partition,
     published_partitions,
@@ -120,12 +121,12 @@ def assert_consistent(storage) -> None:
 
 
 def test_locate_lists_partitions_with_counts(storage):
-    assert lifecycle.locate(storage, KEY, "cust-a", DS) == [
+    assert locate(storage, KEY, "cust-a", DS) == [
         {"partition": p, "records": 3} for p in DAYS
     ]  # records 0, 4, 8 of each partition
-    assert lifecycle.locate(storage, KEY, "cust-d", DS) == [{"partition": p, "records": 2} for p in DAYS]
-    assert lifecycle.locate(storage, KEY, "nobody", DS) == []
-    assert lifecycle.locate(storage, "another-key", "cust-a", DS) == []
+    assert locate(storage, KEY, "cust-d", DS) == [{"partition": p, "records": 2} for p in DAYS]
+    assert locate(storage, KEY, "nobody", DS) == []
+    assert locate(storage, "another-key", "cust-a", DS) == []
 
 
 def test_find_subjects_latest_event_per_scope_in_window_and_pending_erasures(engine):
@@ -148,17 +149,12 @@ def test_find_subjects_latest_event_per_scope_in_window_and_pending_erasures(eng
                 {"request_id": "r3", "customer_id": "later", "requested_at": t(20), "status": "pending"},
             ],
         )
-    found = lifecycle.find_subjects_by_reason(engine, t(3), t(10), "ai_training")
-    assert found == {
-        lifecycle.CONSENT_REVOKED: {"revoked-in-window", "one-scope-revoked"},
-        lifecycle.ERASURE_REQUESTED: {"erase-me"},
-    }
-    assert lifecycle.find_subjects_to_remove(engine, None, t(10), "ai_training") == {
-        "revoked-in-window",
-        "one-scope-revoked",
-        "revoked-before",
-        "erase-me",
-    }
+    scan = ledger.scan_ledger(engine, t(3), t(10), "ai_training")
+    assert scan.revoked == {"revoked-in-window": {"tickets"}, "one-scope-revoked": {"voice"}}
+    assert scan.erasing == {"erase-me"}
+    assert scan.errors == []
+    full = ledger.scan_ledger(engine, None, t(10), "ai_training")
+    assert set(full.revoked) == {"revoked-in-window", "one-scope-revoked", "revoked-before"}
 
 
 def test_remove_subjects_rewrites_only_their_records(storage):
@@ -171,10 +167,10 @@ def test_remove_subjects_rewrites_only_their_records(storage):
         if s in gone
         for rid in rids
     }
-    changed = lifecycle.remove_subjects(storage, DS, gone, "consent_revoked", "pipeline-v1")
+    changed = rewrite.remove_subjects(storage, DS, gone, "consent_revoked", "pipeline-v1")
     assert changed == [{"partition": p, "removed": 5} for p in DAYS]
-    assert lifecycle.locate(storage, KEY, "cust-a", DS) == []
-    assert lifecycle.locate(storage, KEY, "cust-c", DS) == []
+    assert locate(storage, KEY, "cust-a", DS) == []
+    assert locate(storage, KEY, "cust-c", DS) == []
     after = records_by_id(storage)
     assert after == {rid: js for rid, js in before.items() if rid not in removed_ids}  # byte-identical JSON
     assert_consistent(storage)
@@ -195,7 +191,7 @@ def test_remove_subjects_rewrites_only_their_records(storage):
 def test_a_revocation_removes_only_the_revoked_scopes(storage):
     before = records_by_id(storage)
     # cust-a holds records 0, 4, 8 of each partition: chat, email (tickets), phone (voice)
-    changed = lifecycle.remove_subjects(
+    changed = rewrite.remove_subjects(
         storage,
         DS,
         {subject_id(KEY, "cust-a")},
@@ -207,43 +203,44 @@ def test_a_revocation_removes_only_the_revoked_scopes(storage):
     assert changed == [{"partition": p, "removed": 1} for p in DAYS]
     after = records_by_id(storage)
     assert set(before) - set(after) == {f"{p[3:]}-r008" for p in DAYS}
-    assert lifecycle.locate(storage, KEY, "cust-a", DS) == [{"partition": p, "records": 2} for p in DAYS]
+    assert locate(storage, KEY, "cust-a", DS) == [{"partition": p, "records": 2} for p in DAYS]
     assert_consistent(storage)
     # a revoked scope the customer has nothing published in changes nothing
     snapshot = {k: storage.get_bytes(k) for k in storage.list("")}
     scoped = {subject_id(KEY, "cust-a"): ["voice"]}
-    assert lifecycle.remove_subjects(storage, DS, scoped, "r", "v", scopes=scoped) == []
+    assert rewrite.remove_subjects(storage, DS, scoped, "r", "v", scopes=scoped) == []
     assert {k: storage.get_bytes(k) for k in storage.list("")} == snapshot
 
 
 def test_record_scope_follows_the_policy_and_unknown_is_none():
-    assert lifecycle.record_scope({"source": "chat", "channel": "chat"}, SCOPE_BY_CHANNEL) == "chat"
-    assert lifecycle.record_scope({"source": "tickets", "channel": "phone"}, SCOPE_BY_CHANNEL) == "voice"
-    assert lifecycle.record_scope({"source": "tickets", "channel": "web"}, SCOPE_BY_CHANNEL) == "tickets"
-    assert lifecycle.record_scope({"source": "tickets"}, SCOPE_BY_CHANNEL) is None
+    assert rewrite.record_scope({"source": "chat", "channel": "chat"}, SCOPE_BY_CHANNEL) == "chat"
+    assert rewrite.record_scope({"source": "tickets", "channel": "phone"}, SCOPE_BY_CHANNEL) == "voice"
+    assert rewrite.record_scope({"source": "tickets", "channel": "web"}, SCOPE_BY_CHANNEL) == "tickets"
+    assert rewrite.record_scope({"source": "tickets"}, SCOPE_BY_CHANNEL) is None
 
 
 def test_removal_plan_holds_hashes_only(engine):
     add_event(engine, "cust-r", True, t(1), scope="chat")
     add_event(engine, "cust-r", False, t(5), scope="voice")
     add_event(engine, "cust-both", False, t(5))
-    lifecycle.record_erasure_request(engine, "cust-both", t(2))
-    lifecycle.record_erasure_request(engine, "cust-e", t(2))
-    planned = lifecycle.removal_plan(engine, KEY, t(3), t(10), "ai_training")
+    ledger.record_erasure_request(engine, "cust-both", t(2))
+    ledger.record_erasure_request(engine, "cust-e", t(2))
+    planned = ledger.removal_plan(ledger.scan_ledger(engine, t(3), t(10), "ai_training"), KEY)
     assert planned == {
         "subjects": sorted(subject_id(KEY, c) for c in ("cust-r", "cust-both", "cust-e")),
         "scopes": {subject_id(KEY, "cust-r"): ["voice"]},  # erasure wins over a scoped revocation
-        "by_reason": {lifecycle.CONSENT_REVOKED: 2, lifecycle.ERASURE_REQUESTED: 2},
+        "by_reason": {ledger.CONSENT_REVOKED: 2, ledger.ERASURE_REQUESTED: 2},
+        "ledger_errors": 0,
     }
     assert "cust-" not in json.dumps(planned)
 
 
 def test_enforcement_twice_is_a_no_op(storage):
     gone = {subject_id(KEY, "cust-b")}
-    lifecycle.remove_subjects(storage, DS, gone, "consent_revoked", "v")
+    rewrite.remove_subjects(storage, DS, gone, "consent_revoked", "v")
     snapshot = {k: storage.get_bytes(k) for k in storage.list("")}
-    assert lifecycle.remove_subjects(storage, DS, gone, "consent_revoked", "v") == []
-    assert lifecycle.remove_subjects(storage, DS, set(), "consent_revoked", "v") == []
+    assert rewrite.remove_subjects(storage, DS, gone, "consent_revoked", "v") == []
+    assert rewrite.remove_subjects(storage, DS, set(), "consent_revoked", "v") == []
     assert {k: storage.get_bytes(k) for k in storage.list("")} == snapshot
 
 
@@ -259,76 +256,76 @@ def test_a_failure_mid_rewrite_leaves_the_previous_partition_whole(storage, monk
 
     monkeypatch.setattr(storage, "put_bytes", failing_put)
     with pytest.raises(OSError, match="injected"):
-        lifecycle.remove_subjects(storage, DS, {subject_id(KEY, "cust-a")}, "consent_revoked", "v")
+        rewrite.remove_subjects(storage, DS, {subject_id(KEY, "cust-a")}, "consent_revoked", "v")
     monkeypatch.undo()
     # the partition that failed is the old version, readable and complete
     assert verify_partition(storage, DS, DAYS[1])
     assert list(read_partition_records(storage, DS, DAYS[1])) == before[DAYS[1]]
     assert_consistent(storage)
     # and the retry finishes the job
-    lifecycle.remove_subjects(storage, DS, {subject_id(KEY, "cust-a")}, "consent_revoked", "v")
-    assert lifecycle.locate(storage, KEY, "cust-a", DS) == []
+    rewrite.remove_subjects(storage, DS, {subject_id(KEY, "cust-a")}, "consent_revoked", "v")
+    assert locate(storage, KEY, "cust-a", DS) == []
     assert_consistent(storage)
 
 
 def test_expire_partitions_removes_old_days_only(storage):
-    expired = lifecycle.expire_partitions(storage, DS, date(2024, 1, 3))
+    expired = retention.expire_partitions(storage, DS, date(2024, 1, 3))
     assert expired == [{"partition": DAYS[0], "records": 10}, {"partition": DAYS[1], "records": 10}]
     assert published_partitions(storage, DS) == [DAYS[2]]
     assert storage.list(f"training_sets/{DS}/{DAYS[0]}/") == []
-    assert lifecycle.expire_partitions(storage, DS, date(2024, 1, 3)) == []
+    assert retention.expire_partitions(storage, DS, date(2024, 1, 3)) == []
 
 
 def test_expire_cleans_leftovers_of_an_interrupted_expiry(storage):
     prefix = f"training_sets/{DS}/{DAYS[0]}/"
     storage.delete([prefix + "_manifest.json"])  # as if the run died after the manifest went
     assert storage.list(prefix)
-    assert lifecycle.expire_partitions(storage, DS, date(2024, 1, 2)) == []
+    assert retention.expire_partitions(storage, DS, date(2024, 1, 2)) == []
     assert storage.list(prefix) == []
 
 
 def test_audit_entries_are_one_object_each_and_retries_do_not_duplicate(storage):
-    entry = lifecycle.audit_entry(
+    entry = audit.audit_entry(
         at=t(3), action="remove_subjects", policy=POLICY, partitions=[{"partition": DAYS[0], "removed": 2}]
     )
-    key = lifecycle.append_audit(storage, entry)
-    assert lifecycle.append_audit(storage, entry) == key
-    assert lifecycle.read_audit(storage) == [entry]
+    key = audit.append_audit(storage, entry)
+    assert audit.append_audit(storage, entry) == key
+    assert audit.read_audit(storage) == [entry]
     assert entry["records_removed"] == 2 and entry["at"] == t(3).isoformat()
-    lifecycle.append_audit(storage, entry | {"action": "expire_partitions"})
-    assert len(lifecycle.read_audit(storage)) == 2
+    audit.append_audit(storage, entry | {"action": "expire_partitions"})
+    assert len(audit.read_audit(storage)) == 2
 
 
 def test_watermark_never_moves_backwards(storage):
-    assert lifecycle.read_watermark(storage) is None
-    assert lifecycle.write_watermark(storage, t(5)) == t(5)
-    assert lifecycle.write_watermark(storage, t(2)) == t(5)
-    assert lifecycle.read_watermark(storage) == t(5)
+    assert audit.read_watermark(storage) is None
+    assert audit.write_watermark(storage, t(5)) == t(5)
+    assert audit.write_watermark(storage, t(2)) == t(5)
+    assert audit.read_watermark(storage) == t(5)
 
 
 def test_erase_customer_removes_marks_done_and_audits_without_identifiers(storage, engine):
     counts_before = {p: read_manifest(storage, DS, p)["records"] for p in DAYS}
-    held = {row["partition"]: row["records"] for row in lifecycle.locate(storage, KEY, "cust-d", DS)}
-    result = lifecycle.erase_customer(
+    held = {row["partition"]: row["records"] for row in locate(storage, KEY, "cust-d", DS)}
+    result = erase_customer(
         storage, engine, hmac_key=KEY, customer_id="cust-d", dataset=DS, policy=POLICY, at=t(9)
     )
-    assert lifecycle.locate(storage, KEY, "cust-d", DS) == []
+    assert locate(storage, KEY, "cust-d", DS) == []
     assert result["records_removed"] == sum(held.values()) == 6
     assert {p: read_manifest(storage, DS, p)["records"] for p in DAYS} == {
         p: counts_before[p] - held[p] for p in DAYS
     }
     with engine.connect() as conn:
         assert conn.execute(select(erasure_requests.c.status)).scalars().all() == ["done"]
-    audit = json.dumps(lifecycle.read_audit(storage))
-    assert "cust-d" not in audit and subject_id(KEY, "cust-d") not in audit
+    entries = json.dumps(audit.read_audit(storage))
+    assert "cust-d" not in entries and subject_id(KEY, "cust-d") not in entries
     assert_consistent(storage)
 
 
 def test_erasure_marks_only_enforced_subjects_done(engine):
-    lifecycle.record_erasure_request(engine, "cust-x", t(1))
-    lifecycle.record_erasure_request(engine, "cust-y", t(1))
-    lifecycle.record_erasure_request(engine, "cust-x", t(1) + timedelta(days=30))
-    assert lifecycle.mark_erasures_done(engine, KEY, {subject_id(KEY, "cust-x")}, t(2)) == 1
+    ledger.record_erasure_request(engine, "cust-x", t(1))
+    ledger.record_erasure_request(engine, "cust-y", t(1))
+    ledger.record_erasure_request(engine, "cust-x", t(1) + timedelta(days=30))
+    assert ledger.mark_erasures_done(engine, KEY, {subject_id(KEY, "cust-x")}, t(2)) == 1
     with engine.connect() as conn:
         rows = conn.execute(select(erasure_requests.c.customer_id, erasure_requests.c.status)).all()
     assert sorted(rows) == [("cust-x", "done"), ("cust-x", "pending"), ("cust-y", "pending")]

@@ -1,0 +1,141 @@
+"""Remove subjects' records from published partitions of the training area.
+
+A removal never edits a published file: it republishes the partition through
+:func:`support_curation.publish.publish_partition` (new content-addressed data files and subject index
+first, the manifest switch last, then the old files go), so readers see either the old or the new
+version, never half of one, and a failure in the middle leaves the previous version whole.
+
+Subjects are found through each partition's subject index (keyed hashes -> record ids), so neither raw
+ids nor a scan of every record is needed to find them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from support_curation import publish
+from support_curation.layout import PartitionRef
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterator, Mapping
+
+    from support_curation.storage import Storage
+
+log = logging.getLogger(__name__)
+
+# manifest fields publish_partition computes itself; everything else is carried over on a rewrite
+_COMPUTED = ("dataset", "partition", "format", "files", "records", "subject_index")
+
+
+def record_scope(record: Mapping[str, Any], scope_by_channel: Mapping[str, str]) -> str | None:
+    """The consent scope a published record needed (as extraction assigned it); None when unknown."""
+    if record.get("source") == "chat":
+        return scope_by_channel.get("chat", "chat")
+    channel = record.get("channel")
+    return scope_by_channel.get(channel, "tickets") if channel else None
+
+
+def remove_subjects(
+    storage: Storage,
+    dataset: str,
+    subject_hashes: Collection[str],
+    reason: str,
+    policy_version: str,
+    *,
+    scopes: Mapping[str, Collection[str]] | None = None,
+    scope_by_channel: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Rewrite every published partition that holds any of these subjects, without their records.
+
+    A subject listed in ``scopes`` loses only its records of those scopes (a record whose scope cannot be
+    told is removed too: the safe side); every other subject loses all of its records. Only partitions
+    whose subject index names a subject, and that have something to drop, are rewritten, so a second run
+    is a no-op. The manifest keeps its provenance and gains an ``amendments`` entry, and its counts still
+    reconcile (the removed records move from ``published`` to ``excluded["removed:<reason>"]``).
+    """
+    wanted = set(subject_hashes)
+    scopes = scopes or {}
+    scope_by_channel = scope_by_channel or {}
+    changed: list[dict[str, Any]] = []
+    if not wanted:
+        return changed
+    for partition in publish.published_partitions(storage, dataset):
+        ref = PartitionRef(dataset, partition)
+        index = publish.read_subject_index(storage, dataset, partition)
+        hit = wanted & index.keys()
+        if not hit:
+            continue
+        drop = {rid for subject in hit - scopes.keys() for rid in index[subject]}
+        partial = {rid: set(scopes[subject]) for subject in hit & scopes.keys() for rid in index[subject]}
+        if partial:
+            for record in publish.read_partition_records(storage, dataset, partition):
+                revoked = partial.get(record["record_id"])
+                if revoked is not None and record_scope(record, scope_by_channel) in revoked | {None}:
+                    drop.add(record["record_id"])
+        manifest = publish.read_manifest(storage, dataset, partition)
+        if not drop or manifest is None:  # nothing of theirs in the revoked scopes, or expired meanwhile
+            continue
+        subjects = sum(1 for subject in hit if drop.intersection(index[subject]))
+        amendment = {
+            "reason": reason,
+            "removed": len(drop),
+            "subjects": subjects,
+            "policy_version": policy_version,
+        }
+        republish_without(storage, ref, manifest, index, drop, amendment)
+        changed.append({"partition": partition, "removed": len(drop)})
+        log.info("removed %d records of %d subjects from %s", len(drop), subjects, partition)
+    return changed
+
+
+def republish_without(
+    storage: Storage,
+    ref: PartitionRef,
+    manifest: dict[str, Any],
+    index: dict[str, list[str]],
+    drop: set[str],
+    amendment: dict[str, Any],
+) -> None:
+    """Publish the partition again without the ``drop`` record ids, recording why in its manifest."""
+    owner = {rid: subject for subject, rids in index.items() for rid in rids}
+    kept_entities: dict[str, int] = {}
+
+    def rows() -> Iterator[tuple[dict[str, Any], str]]:
+        for record in publish.read_partition_records(storage, ref.dataset, ref.partition):
+            if record["record_id"] in drop:
+                continue
+            for kind, count in (record.get("entities") or {}).items():
+                kept_entities[kind] = kept_entities.get(kind, 0) + count
+            yield record, owner[record["record_id"]]
+
+    metadata = {k: v for k, v in manifest.items() if k not in _COMPUTED}
+    metadata["counts"] = _counts_after(metadata.get("counts") or {}, len(drop), amendment["reason"])
+    metadata["amendments"] = [
+        *metadata.get("amendments", []),
+        {**amendment, "code_version": publish.code_version()},
+    ]
+    if "entities" in manifest:
+        # filled while the rows stream: publish_partition writes the manifest only after the last row
+        metadata["entities"] = kept_entities
+    # the original validation result stays: removing records cannot add personal data to the rest
+    publish.publish_partition(
+        storage,
+        dataset=ref.dataset,
+        partition=ref.partition,
+        rows=rows(),
+        hmac_key="",  # unused: the rows carry the index's hashes
+        metadata=metadata,
+        subjects_hashed=True,
+    )
+
+
+def _counts_after(counts: Mapping[str, Any], removed: int, reason: str) -> dict[str, Any]:
+    """The manifest's counts with ``removed`` records moved from published to excluded."""
+    after = dict(counts)
+    if "published" in after:
+        after["published"] -= removed
+        excluded = dict(after.get("excluded") or {})
+        excluded[f"removed:{reason}"] = excluded.get(f"removed:{reason}", 0) + removed
+        after["excluded"] = dict(sorted(excluded.items()))
+    return after
