@@ -67,7 +67,7 @@ def main() -> int:
         recognizer.analyze = _timed(spent, f"recognizer {recognizer.name}", recognizer.analyze)
     nlp_pipe = nlp.pipe
     nlp.pipe = lambda texts, **kw: list(_timed(spent, "NER (spaCy)", lambda: list(nlp_pipe(texts, **kw)))())
-    for name in ("propagate", "merge", "known_patterns", "answer_spans"):
+    for name in ("propagate", "merge", "known_recognizers", "answer_spans"):
         setattr(module, name, _timed(spent, name, getattr(module, name)))
     for name in ("_replace", "topics", "_wants_ner"):
         setattr(redactor, name, _timed(spent, name, getattr(redactor, name)))

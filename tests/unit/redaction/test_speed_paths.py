@@ -6,14 +6,10 @@ import re
 
 import pytest
 
-from support_curation.redaction.redactor import (
-    Span,
-    _ambiguous_capital,
-    _flexible,
-    _mentioned_again,
-    _word_mentions,
-    merge,
-)
+from support_curation.redaction.analysis import Span, ambiguous_capital
+from support_curation.redaction.placeholders import merge
+from support_curation.redaction.propagation import _mentioned_again, _word_mentions
+from support_curation.redaction.values import flexible
 
 
 @pytest.mark.parametrize(
@@ -26,7 +22,7 @@ from support_curation.redaction.redactor import (
     ],
 )
 def test_plain_word_search_matches_the_pattern(text: str, value: str) -> None:
-    pattern = re.compile(_flexible(value), re.IGNORECASE)
+    pattern = re.compile(flexible(value), re.IGNORECASE)
     assert _word_mentions(text.lower(), value) == [m.span() for m in pattern.finditer(text)]
 
 
@@ -49,7 +45,7 @@ def test_mentioned_again_never_misses_a_second_mention(value: str, texts: list[s
     [("Will", True), ("Grant", True), ("Sumarlidason", True), ("Monday", False), ("Windows", False)],
 )
 def test_ner_gate_words(word: str, ambiguous: bool) -> None:
-    assert _ambiguous_capital(word) is ambiguous
+    assert ambiguous_capital(word) is ambiguous
 
 
 def test_overlapping_mentions_merge_into_one_span() -> None:

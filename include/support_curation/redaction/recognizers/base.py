@@ -6,6 +6,7 @@ number is the entity), which is both more precise and cheaper than scoring conte
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, ClassVar
 
 import regex
@@ -24,17 +25,48 @@ FLAGS = regex.IGNORECASE | regex.MULTILINE
 _DIGIT = regex.compile(r"\d")
 
 
-class ValuePatternRecognizer(PatternRecognizer):
+@cache
+def _trigger(expr: str) -> regex.Pattern[str]:
+    return regex.compile(expr, FLAGS)
+
+
+class Gated:
+    """Mixin for a recognizer that can tell, cheaply, that a text holds no match: most chat turns have
+    no digit, no "@", no street word, and are skipped before any costly pattern runs."""
+
+    # True when every pattern needs a digit in the text
+    NEEDS_DIGIT: ClassVar[bool] = False
+    # a cheap pattern that every match needs somewhere in the text (an "@", a street word). It must
+    # never be narrower than the patterns.
+    TRIGGER: ClassVar[str | None] = None
+
+    def can_match(self, text: str) -> bool:
+        if self.NEEDS_DIGIT and not _DIGIT.search(text):
+            return False
+        return self.TRIGGER is None or _trigger(self.TRIGGER).search(text) is not None
+
+
+class GatedPatternRecognizer(Gated, PatternRecognizer):
+    """A Presidio pattern recognizer (its own ``analyze``) behind the gate."""
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        if not self.can_match(text):
+            return []
+        return super().analyze(text, entities, nlp_artifacts, regex_flags)
+
+
+class ValuePatternRecognizer(Gated, PatternRecognizer):
     """Subclasses set ENTITY, PATTERNS ((name, regex, score) triples) and CONTEXT."""
 
     ENTITY: ClassVar[str]
     PATTERNS: ClassVar[list[tuple[str, str, float]]]
     CONTEXT: ClassVar[list[str]] = []
-    # True when every pattern needs a digit in the text: most chat turns have none, and are skipped
-    NEEDS_DIGIT: ClassVar[bool] = False
-    # a cheap pattern that every match needs somewhere in the text (an "@", a street word): where it
-    # is absent the costly patterns are not run. It must never be narrower than the patterns.
-    TRIGGER: ClassVar[str | None] = None
 
     def __init__(self) -> None:
         super().__init__(
@@ -46,7 +78,6 @@ class ValuePatternRecognizer(PatternRecognizer):
             global_regex_flags=FLAGS,
         )
         self._compiled = [(p, regex.compile(p.regex, FLAGS)) for p in self.patterns]
-        self._trigger = regex.compile(self.TRIGGER, FLAGS) if self.TRIGGER else None
 
     def analyze(
         self,
@@ -55,9 +86,7 @@ class ValuePatternRecognizer(PatternRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
-        if self.NEEDS_DIGIT and not _DIGIT.search(text):
-            return []
-        if self._trigger is not None and not self._trigger.search(text):
+        if not self.can_match(text):
             return []
         results = []
         for pattern, compiled in self._compiled:
