@@ -263,3 +263,20 @@ def test_sensitive_topics_present(demo):
 def test_needs_one_customer_per_consent_state(tmp_path):
     with pytest.raises(ValueError):
         _generate(tmp_path, customers=3)
+
+
+def test_one_segment_rarely_consents(demo):
+    """The deliberate skew the representation audit must flag: premium customers rarely consent."""
+    from support_curation.demo.generator import RARELY_CONSENTING_SEGMENT
+
+    engine, _, truth = demo
+    with engine.connect() as conn:
+        segment = dict(conn.execute(select(hs.customers.c.customer_id, hs.customers.c.segment)).all())
+    rates = {}
+    for name in set(segment.values()):
+        members = [cid for cid, seg in segment.items() if seg == name]
+        consenting = [cid for cid in members if truth.consent[cid] != "never_asked"]
+        rates[name] = len(consenting) / len(members)
+    skewed = rates.pop(RARELY_CONSENTING_SEGMENT)
+    assert skewed <= 0.3
+    assert all(rate >= 2 * skewed for rate in rates.values()), rates

@@ -32,6 +32,10 @@ LONG_MESSAGE_CHARS = 50_000
 CONSENT_STATES = ("granted", "never_asked", "revoked", "chat_only")
 SCOPES = ("tickets", "chat", "voice")
 NOTICE_VERSIONS = ("2023-06", "2024-01", "2024-09")
+# The deliberate skew the representation audit must flag: most customers of this segment never answer
+# the consent request, so they are rarely in the training set.
+RARELY_CONSENTING_SEGMENT = "premium"
+RARELY_CONSENTING_SHARE = 0.75  # of that segment's customers, those who never consented to training
 # placeholders whose values are embedded identifiers (recorded in truth when a template uses them)
 _EMBEDDED_FIELDS = frozenset({"card", "iban", "dob", "order", "account", "code", "ticket"})
 _TICKET_EPOCH = date(2020, 1, 1)
@@ -293,6 +297,13 @@ def _consent_events(
     return rows
 
 
+def _declines(seed: int, cust: Customer) -> bool:
+    """Whether a customer of the rarely consenting segment never gave consent (own stream per customer)."""
+    if cust.segment != RARELY_CONSENTING_SEGMENT:
+        return False
+    return random.Random(f"demo-skew:{seed}:{cust.customer_id}").random() < RARELY_CONSENTING_SHARE
+
+
 def _upsert(conn: Connection, table: Table, key: str, prefix: str, rows: list[dict[str, Any]]) -> None:
     """Update rows that exist, insert the rest: rows other days' tickets reference cannot be deleted."""
     column = table.c[key]
@@ -483,8 +494,13 @@ def generate_demo(
         state = (
             CONSENT_STATES[i] if i < len(CONSENT_STATES) else rng.choices(CONSENT_STATES, (50, 20, 15, 15))[0]
         )
+        events = _consent_events(rng, cust, i, state, start_dt, days, seed)
+        if i >= len(CONSENT_STATES) and _declines(seed, cust):
+            # after drawing its events, so every other customer's draws (and the demo) stay the same
+            state = "never_asked"
+            events = [e for e in events if e["purpose"] != "ai_training"]
         truth.consent[cust.customer_id] = state
-        consent_rows += _consent_events(rng, cust, i, state, start_dt, days, seed)
+        consent_rows += events
     for agent in staff:
         truth.agents[agent.agent_id] = agent.pii_values()
     erasure_rows = [
