@@ -12,8 +12,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import create_engine, select
 
+from support_curation import consent
+from support_curation.layout import Area, PartitionRef, area_prefix, partitions_in
 from support_curation.lifecycle import audit, ledger, retention, rewrite
 from support_curation.lifecycle.customer import erase_customer, locate
+from support_curation.lifecycle.enforcement import Enforcement, remove_everywhere
 from support_curation.publish import (
     publish_partition,
     published_partitions,
@@ -22,7 +25,8 @@ from support_curation.publish import (
     read_subject_index,
     verify_partition,
 )
-from support_curation.records import subject_id
+from support_curation.records import read_jsonl_gz, subject_id, write_jsonl_gz
+from support_curation.review.items import list_items, make_item, write_item
 from support_curation.sources.helpdesk_schema import consent_events, erasure_requests, metadata
 from support_curation.storage import open_storage
 
@@ -329,3 +333,184 @@ def test_erasure_marks_only_enforced_subjects_done(engine):
     with engine.connect() as conn:
         rows = conn.execute(select(erasure_requests.c.customer_id, erasure_requests.c.status)).all()
     assert sorted(rows) == [("cust-x", "done"), ("cust-x", "pending"), ("cust-y", "pending")]
+
+
+# --- ledger errors: events dated after the ledger is read (#11: consent fails closed) ------------
+
+FUTURE = datetime(2099, 1, 1, tzinfo=UTC)
+
+
+def test_a_future_dated_grant_does_not_mask_a_revocation_and_is_reported(engine):
+    add_event(engine, "masked", True, t(1))
+    add_event(engine, "masked", False, t(5))
+    add_event(engine, "masked", True, FUTURE, eid="bogus-masked-grant")
+    scan = ledger.scan_ledger(engine, t(3), t(10), "ai_training", now=t(11))
+    assert scan.revoked == {"masked": {"tickets"}}
+    assert scan.errors == [consent.event_ref("bogus-masked-grant")]
+    assert "masked" not in json.dumps(scan.errors)
+
+
+def test_a_future_dated_refusal_is_enforced_at_once_and_by_every_run(engine):
+    add_event(engine, "refuses", True, t(1))
+    add_event(engine, "refuses", False, FUTURE)
+    for since, until in [(t(3), t(10)), (t(10), t(20)), (None, t(20))]:
+        scan = ledger.scan_ledger(engine, since, until, "ai_training", now=t(21))
+        assert scan.revoked == {"refuses": {"tickets"}}
+        assert len(scan.errors) == 1
+
+
+def test_a_future_dated_erasure_request_is_enforced_and_marked_done(engine):
+    ledger.record_erasure_request(engine, "cust-late-clock", FUTURE)
+    scan = ledger.scan_ledger(engine, t(3), t(10), "ai_training", now=t(11))
+    assert scan.erasing == {"cust-late-clock"} and len(scan.errors) == 1
+    assert ledger.removal_plan(scan, KEY)["ledger_errors"] == 1
+    subject = subject_id(KEY, "cust-late-clock")
+    assert ledger.mark_erasures_done(engine, KEY, {subject}, t(10), now=t(11)) == 1
+
+
+def enforcement(storage, engine) -> Enforcement:
+    return Enforcement(
+        output=storage,
+        helpdesk=engine,
+        hmac_key=KEY,
+        dataset=DS,
+        purpose="ai_training",
+        retention_days=3650,  # the fixture days stay: this run is about removal
+        scope_by_channel=SCOPE_BY_CHANNEL,
+        policy=POLICY,
+    )
+
+
+def test_after_enforcement_a_future_grant_does_not_bring_the_customer_back(storage, engine):
+    # cust-a consented to every scope, then revoked tickets; a bogus 2099 grant sits on top
+    for scope in ("chat", "tickets", "voice"):
+        add_event(engine, "cust-a", True, datetime(2024, 1, 1, tzinfo=UTC), scope=scope)
+    add_event(engine, "cust-a", False, t(5), scope="tickets")
+    add_event(engine, "cust-a", True, FUTURE, scope="tickets", eid="bogus-2099")
+    run = enforcement(storage, engine)
+    plan = run.plan(t(10), now=t(10))
+    assert plan["scopes"] == {subject_id(KEY, "cust-a"): ["tickets"]} and plan["ledger_errors"] == 1
+    removed = run.remove(plan)
+    expired = run.expire(plan)
+    run.record(plan, expired, removed, run_id="unit")
+    held = {
+        record["channel"]
+        for p in published_partitions(storage, DS)
+        for sid, rids in read_subject_index(storage, DS, p).items()
+        if sid == subject_id(KEY, "cust-a")
+        for record in read_partition_records(storage, DS, p)
+        if record["record_id"] in rids
+    }
+    assert held == {"chat", "phone"}  # the email (tickets scope) records are gone
+    # a rerun or backfill of a January day asks the ledger again: still no ticket consent
+    decisions = consent.decide_many(
+        consent.load_events(engine, ["cust-a"], "ai_training"),
+        [("cust-a", "tickets"), ("cust-a", "chat")],
+        purpose="ai_training",
+        as_of=datetime(2024, 1, 2, tzinfo=UTC),
+        now=t(10),
+    )
+    assert [(d.granted, d.reason) for d in decisions] == [(False, consent.REVOKED_SINCE), (True, None)]
+    removal = [e for e in audit.read_audit(storage) if e["action"] == "remove_subjects"]
+    assert removal[0]["ledger_errors"] == 1 and "cust-a" not in json.dumps(removal)
+    assert_consistent(storage)
+
+
+# --- erasure and retention reach the quarantine, review items and reports (#11) -----------------
+
+
+def quarantine_items(storage, partition: str) -> list[dict]:
+    key = PartitionRef(DS, partition).key(Area.QUARANTINE, "extract-tickets.jsonl.gz")
+    return list(read_jsonl_gz(storage, key))
+
+
+@pytest.fixture
+def restricted(storage):
+    """Quarantine files and review items for every day: cust-d and cust-a appear in both."""
+    for partition in DAYS:
+        ref = PartitionRef(DS, partition)
+        write_jsonl_gz(
+            storage,
+            ref.key(Area.QUARANTINE, "extract-tickets.jsonl.gz"),
+            [
+                {
+                    "ref": f"tickets:{partition}-q1",
+                    "reason": "message_too_long",
+                    "subject": subject_id(KEY, "cust-d"),
+                },
+                {
+                    "ref": f"tickets:{partition}-q2",
+                    "reason": "message_too_long",
+                    "subject": subject_id(KEY, "cust-a"),
+                },
+                {"ref": f"chat:{partition}-line7", "reason": "malformed_json"},  # nobody known
+            ],
+        )
+        storage.put_bytes(ref.key(Area.QUARANTINE, "validation_failed.json"), b'{"records": 3}')
+        storage.put_bytes(ref.key(Area.REPORTS, "validation_summary.json"), b'{"success": true}')
+        for name in ("cust-d", "cust-a"):
+            record = {
+                "record_id": f"{partition}-{name}-rv",
+                "source": "tickets",
+                "channel": "email",
+                "messages": [],
+            }
+            write_item(
+                storage,
+                make_item(
+                    kind="review_required",
+                    ref=ref,
+                    record=record,
+                    subject=subject_id(KEY, name),
+                    scope="tickets",
+                    queued_at=t(1),
+                ),
+            )
+    return storage
+
+
+def test_erasure_removes_the_subjects_quarantine_and_review_items(restricted, engine):
+    result = erase_customer(
+        restricted, engine, hmac_key=KEY, customer_id="cust-d", dataset=DS, policy=POLICY, at=t(9)
+    )
+    assert result["quarantine"] == [{"partition": p, "removed": 1} for p in DAYS]
+    assert result["review_items_removed"] == len(DAYS)
+    for partition in DAYS:
+        refs = [item["ref"] for item in quarantine_items(restricted, partition)]
+        assert refs == [f"tickets:{partition}-q2", f"chat:{partition}-line7"]
+    subjects = {item["subject"] for item in list_items(restricted, DS)}
+    assert subjects == {subject_id(KEY, "cust-a")}
+    entry = audit.read_audit(restricted)[-1]
+    assert entry["review_items_removed"] == len(DAYS) and entry["quarantine"] == result["quarantine"]
+    # a second erasure of the same customer changes nothing more
+    again = remove_everywhere(restricted, DS, [subject_id(KEY, "cust-d")], "erasure_requested", "v")
+    assert again == {"training": [], "review_items": 0, "quarantine": []}
+
+
+def test_a_revocation_removes_review_items_but_keeps_quarantine_references(restricted):
+    removed = remove_everywhere(
+        restricted,
+        DS,
+        [subject_id(KEY, "cust-a")],
+        "consent_enforcement",
+        "v",
+        scopes={subject_id(KEY, "cust-a"): ["tickets"]},
+        scope_by_channel=SCOPE_BY_CHANNEL,
+    )
+    assert removed["review_items"] == len(DAYS) and removed["quarantine"] == []
+    assert len(quarantine_items(restricted, DAYS[0])) == 3
+
+
+def test_retention_expires_every_area(restricted):
+    older_than = date(2024, 1, 3)
+    assert retention.expire_partitions(restricted, DS, older_than) == [
+        {"partition": p, "records": 10} for p in DAYS[:2]
+    ]
+    expired = retention.expire_other_areas(restricted, DS, older_than)
+    assert {(e["area"], e["partition"]) for e in expired} == {
+        (str(area), p) for area in (Area.QUARANTINE, Area.REVIEW, Area.REPORTS) for p in DAYS[:2]
+    }
+    for area in (Area.TRAINING, Area.QUARANTINE, Area.REVIEW, Area.REPORTS):
+        left = partitions_in(restricted.list(area_prefix(area, DS)), area, DS)
+        assert sorted(left) == [DAYS[2]], area
+    assert retention.expire_other_areas(restricted, DS, older_than) == []
