@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import regex
+from presidio_analyzer import Pattern
 
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
@@ -18,7 +19,7 @@ class AlphanumericIdRecognizer(ValuePatternRecognizer):
     ENTITY = "ID_NUMBER"
     NEEDS_DIGIT = True
     PATTERNS = [
-        (
+        Pattern(
             "mixed",
             r"(?<![\w\-@.])(?P<value>(?=[A-Z0-9\-]*\d)(?=[0-9\-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)*)(?![\w\-@])",
             0.5,

@@ -62,19 +62,26 @@ class GatedPatternRecognizer(Gated, PatternRecognizer):
 
 
 class ValuePatternRecognizer(Gated, PatternRecognizer):
-    """Subclasses set ENTITY, PATTERNS ((name, regex, score) triples) and CONTEXT."""
+    """Subclasses set ENTITY, PATTERNS (``Pattern`` constants) and CONTEXT; the constructor is Presidio's,
+    so a policy or a test may pass other patterns, context or entity name."""
 
     ENTITY: ClassVar[str]
-    PATTERNS: ClassVar[list[tuple[str, str, float]]]
+    PATTERNS: ClassVar[list[Pattern]]
     CONTEXT: ClassVar[list[str]] = []
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        patterns: list[Pattern] | None = None,
+        context: list[str] | None = None,
+        supported_language: str = "en",
+        supported_entity: str | None = None,
+    ) -> None:
         super().__init__(
-            supported_entity=self.ENTITY,
+            supported_entity=supported_entity or self.ENTITY,
             name=type(self).__name__,
-            patterns=[Pattern(name, expr, score) for name, expr, score in self.PATTERNS],
-            context=self.CONTEXT,
-            supported_language="en",
+            patterns=list(patterns or self.PATTERNS),
+            context=list(context or self.CONTEXT),
+            supported_language=supported_language,
             global_regex_flags=FLAGS,
         )
         self._compiled = [(p, regex.compile(p.regex, FLAGS)) for p in self.patterns]
@@ -88,6 +95,7 @@ class ValuePatternRecognizer(Gated, PatternRecognizer):
     ) -> list[RecognizerResult]:
         if not self.can_match(text):
             return []
+        entity = self.supported_entities[0]
         results = []
         for pattern, compiled in self._compiled:
             for match in compiled.finditer(text, timeout=2.0):
@@ -102,7 +110,7 @@ class ValuePatternRecognizer(Gated, PatternRecognizer):
                 if self.invalidate_result(value):
                     score = EntityRecognizer.MIN_SCORE
                 if score > EntityRecognizer.MIN_SCORE:
-                    results.append(make_result(self, self.ENTITY, start, end, score, pattern.name))
+                    results.append(make_result(self, entity, start, end, score, pattern.name))
         return results
 
 

@@ -6,6 +6,8 @@ and lets the checksum decide, so order numbers of the same length are not taken 
 
 from __future__ import annotations
 
+from presidio_analyzer import Pattern
+
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
 
@@ -24,7 +26,7 @@ class CreditCardNumberRecognizer(ValuePatternRecognizer):
     ENTITY = "CREDIT_CARD"
     NEEDS_DIGIT = True
     PATTERNS = [
-        ("card_number", r"(?<![\w\-])(?P<value>\d(?:[ \-]?\d){12,18})(?![\w\-])", 0.5),
+        Pattern("card_number", r"(?<![\w\-])(?P<value>\d(?:[ \-]?\d){12,18})(?![\w\-])", 0.5),
     ]
     CONTEXT = ["card", "credit", "debit", "visa", "mastercard", "amex", "cc"]
 

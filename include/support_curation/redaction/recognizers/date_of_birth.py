@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from presidio_analyzer import Pattern
+
 from support_curation.redaction.recognizers._shared import DATE_VALUE
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
@@ -9,12 +11,12 @@ from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 class DateOfBirthRecognizer(ValuePatternRecognizer):
     ENTITY = "DATE_OF_BIRTH"
     PATTERNS = [
-        (
+        Pattern(
             "birth_context",
             rf"\b(?:born|birth|dob|d\.o\.b\.?|birthday|birthdate|bday)\b(?:\W+\w+){{0,4}}?\W+(?P<value>{DATE_VALUE})",
             0.85,
         ),
-        (
+        Pattern(
             "date_then_birth",
             rf"(?P<value>{DATE_VALUE})\W+(?:\w+\W+){{0,2}}(?:is\s+)?(?:my\s+)?(?:date of birth|birthday|dob)\b",  # noqa: E501 (a regex reads best whole)
             0.8,

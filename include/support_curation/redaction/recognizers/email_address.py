@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from presidio_analyzer import Pattern
+
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
 # widely used mailbox providers: a transcribed address names its provider even when punctuation is lost
@@ -15,16 +17,16 @@ _TLD = r"com|net|org|edu|gov|in|co\s*uk|co\s*in|uk|de|fr|ca|au|io|us|info|biz"
 class EmailAddressRecognizer(ValuePatternRecognizer):
     ENTITY = "EMAIL"
     PATTERNS = [
-        ("written", r"(?<![\w.+\-])(?P<value>[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)", 0.95),
-        ("no_tld", rf"(?<![\w.+\-])(?P<value>[\w.+\-]+@(?:{_PROVIDERS}))\b", 0.85),
-        (
+        Pattern("written", r"(?<![\w.+\-])(?P<value>[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)", 0.95),
+        Pattern("no_tld", rf"(?<![\w.+\-])(?P<value>[\w.+\-]+@(?:{_PROVIDERS}))\b", 0.85),
+        Pattern(
             "spoken",
             r"(?<![\w.])(?P<value>[\w.\-]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[\w\-]+)*"
             # said aloud, the dot is a word: "jane at example dot com" (not "me at jane@example.com")
             r"\s+(?:at|@)\s+[\w\-]+(?:\s+dot\s+[a-z]{2,6}){1,2})\b",
             0.85,
         ),
-        (
+        Pattern(
             "punctuation_lost",
             rf"(?<![\w.])(?P<value>[a-z0-9][\w.\-]*(?:\s+\d{{1,6}})?\s*(?:at\s+)?(?:{_PROVIDERS})\s*(?:dot\s*)?(?:{_TLD}))\b",
             0.8,

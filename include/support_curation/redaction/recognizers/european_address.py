@@ -7,6 +7,8 @@ the name ("-vej", "-straße", "-katu", "út"), followed by a house number.
 
 from __future__ import annotations
 
+from presidio_analyzer import Pattern
+
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
 _NAME = r"[\p{L}][\p{L}'’\-]*"
@@ -30,11 +32,11 @@ class EuropeanAddressRecognizer(ValuePatternRecognizer):
     NEEDS_DIGIT = True
     PATTERNS = [
         # "ul. Miła 53", "Via Roma 12", "Rue de la Paix 5"
-        ("prefix", rf"(?<![\w])(?P<value>{_PREFIX}\s+(?:{_NAME}\s+){{0,3}}{_NAME}\s+{_NUMBER})", 0.7),
+        Pattern("prefix", rf"(?<![\w])(?P<value>{_PREFIX}\s+(?:{_NAME}\s+){{0,3}}{_NAME}\s+{_NUMBER})", 0.7),
         # "Hersnapvej 18", "Hauptstraße 7", "Koskikatu 25"
-        ("suffix", rf"(?<![\w])(?P<value>(?:{_WORD}\s+)?{_WORD}{_SUFFIX}\s+{_NUMBER})", 0.7),
+        Pattern("suffix", rf"(?<![\w])(?P<value>(?:{_WORD}\s+)?{_WORD}{_SUFFIX}\s+{_NUMBER})", 0.7),
         # "Hegyalja út 98", "Hoge Wei 32" is left to the NER; "Am Markt str. 3"
-        ("suffix_word", rf"(?<![\w])(?P<value>(?:{_WORD}\s+){{1,2}}{_SUFFIX_WORD}\s+{_NUMBER})", 0.7),
+        Pattern("suffix_word", rf"(?<![\w])(?P<value>(?:{_WORD}\s+){{1,2}}{_SUFFIX_WORD}\s+{_NUMBER})", 0.7),
     ]
     CONTEXT = ["address", "street", "live", "lives"]
     # a street word: the prefix before a space, or a suffix right before the house number

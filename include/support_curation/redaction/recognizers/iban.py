@@ -3,6 +3,8 @@ checked with the ISO 13616 mod-97 rule."""
 
 from __future__ import annotations
 
+from presidio_analyzer import Pattern
+
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
 
@@ -23,7 +25,7 @@ class IbanCodeRecognizer(ValuePatternRecognizer):
     ENTITY = "IBAN"
     NEEDS_DIGIT = True
     PATTERNS = [
-        (
+        Pattern(
             "iban",
             r"(?<![\w])(?P<value>[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?)(?![\w])",
             0.5,

@@ -7,6 +7,7 @@ that it does not reach a training set.
 from __future__ import annotations
 
 import regex
+from presidio_analyzer import Pattern
 
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
@@ -19,7 +20,7 @@ class LongNumberRecognizer(ValuePatternRecognizer):
     ENTITY = "ID_NUMBER"
     NEEDS_DIGIT = True
     PATTERNS = [
-        ("digits", r"(?<![\w$£€.,/:])(?P<value>\+?\(?\d(?:[\s\-.()/]{0,2}\d){5,})(?![\w%])", 0.6),
+        Pattern("digits", r"(?<![\w$£€.,/:])(?P<value>\+?\(?\d(?:[\s\-.()/]{0,2}\d){5,})(?![\w%])", 0.6),
     ]
 
     def invalidate_result(self, pattern_text: str) -> bool:

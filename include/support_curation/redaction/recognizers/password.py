@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from presidio_analyzer import Pattern
+
 from support_curation.redaction.frequency import word_frequency
 from support_curation.redaction.recognizers._shared import is_common_word
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
@@ -15,7 +17,7 @@ _NOT_SECRETS = {"not", "wrong", "incorrect", "expired", "locked", "the", "my", "
 class PasswordRecognizer(ValuePatternRecognizer):
     ENTITY = "PASSWORD"
     PATTERNS = [
-        (
+        Pattern(
             "keyword",
             r"\b(?:password|passcode|pass word|passwd|pwd|pin(?:\s+code)?|security answer|secret word|memorable word)\b(?:\s+(?:is|was|would be|should be|it's|its|=))*\s*[:=]?\s*[\"']?(?P<value>[^\s\"',]{2,39}[^\s\"',.!?])",  # noqa: E501 (a regex reads best whole)
             0.8,

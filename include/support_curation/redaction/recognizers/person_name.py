@@ -53,9 +53,18 @@ class PersonNameRecognizer(EntityRecognizer):
 
     ENTITY = "PERSON"
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        context: list[str] | None = None,
+        supported_language: str = "en",
+        supported_entity: str = ENTITY,
+    ) -> None:
+        # no patterns, and no context scoring: the cues above are its context
         super().__init__(
-            supported_entities=[self.ENTITY], name="PersonNameRecognizer", supported_language="en"
+            supported_entities=[supported_entity],
+            name=type(self).__name__,
+            supported_language=supported_language,
+            context=context,
         )
 
     def load(self) -> None:  # the gazetteer loads lazily, on first use
@@ -120,7 +129,8 @@ class PersonNameRecognizer(EntityRecognizer):
                 i = j + 1
             else:
                 i += 1
-        return [make_result(self, self.ENTITY, s, e, score) for s, e, score in spans]
+        entity = self.supported_entities[0]
+        return [make_result(self, entity, s, e, score) for s, e, score in spans]
 
     @staticmethod
     def _leading_name(tokens: list[tuple[int, int, str]], text: str) -> tuple[int, int, float] | None:

@@ -33,9 +33,6 @@ CONTEXT_CHARS = 40  # characters either side of a candidate: a leading "+" or "(
 class PhoneNumberRecognizer(PhoneRecognizer):
     CONTEXT = ["phone", "number", "telephone", "cell", "mobile", "call", "contact", "whatsapp", "fax"]
 
-    def __init__(self) -> None:
-        super().__init__(context=self.CONTEXT, name="PhoneNumberRecognizer")
-
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:

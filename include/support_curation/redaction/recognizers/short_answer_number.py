@@ -8,6 +8,7 @@ the context-bound recognizers handle identifiers there.
 from __future__ import annotations
 
 import regex
+from presidio_analyzer import Pattern
 
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
@@ -28,7 +29,7 @@ _BEFORE = regex.compile(
 class ShortAnswerNumberRecognizer(ValuePatternRecognizer):
     ENTITY = "ID_NUMBER"
     NEEDS_DIGIT = True
-    PATTERNS = [("bare_number", r"(?<![\w$£€₹.,:/\-])(?P<value>\d{3,6})(?![\w.,:/\-]\d|\w)", 0.6)]
+    PATTERNS = [Pattern("bare_number", r"(?<![\w$£€₹.,:/\-])(?P<value>\d{3,6})(?![\w.,:/\-]\d|\w)", 0.6)]
     CONTEXT = ["last", "digits", "ssn", "card", "account", "zip", "pin", "otp", "code"]
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # noqa: D102

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import regex
+from presidio_analyzer import Pattern
 
 from support_curation.redaction.frequency import ZIPF, word_frequency
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
@@ -49,7 +50,7 @@ class ShortNumberRecognizer(ValuePatternRecognizer):
     ENTITY = "ID_NUMBER"
     NEEDS_DIGIT = True
     PATTERNS = [
-        (
+        Pattern(
             "bare_number",
             rf"(?<![\w$£€₹.,/:#\-])(?P<value>\d{{3,5}})(?![\w%.,:/\-]\d|[\w%])(?!\s*(?:{_UNITS})\b)",
             0.5,

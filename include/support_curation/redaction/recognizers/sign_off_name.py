@@ -4,6 +4,8 @@ word: at the very end of a message, after a closing formula, a capitalised word 
 
 from __future__ import annotations
 
+from presidio_analyzer import Pattern
+
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
 _CLOSING = (
@@ -15,7 +17,7 @@ _CLOSING = (
 class SignOffNameRecognizer(ValuePatternRecognizer):
     ENTITY = "PERSON"
     PATTERNS = [
-        (
+        Pattern(
             "sign_off",
             rf"\b{_CLOSING}\s*[,!.\-]?\s*(?P<value>(?-i:\p{{Lu}}[\p{{Ll}}'’\-]+(?:\s+\p{{Lu}}\.?)?"
             rf"(?:\s+\p{{Lu}}[\p{{Ll}}'’\-]+)?))\s*[.!]?\s*$",

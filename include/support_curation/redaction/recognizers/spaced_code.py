@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import regex
+from presidio_analyzer import Pattern
 
 from support_curation.redaction.frequency import ZIPF, word_frequency
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer, make_result
@@ -70,7 +71,7 @@ class SpacedCodeRecognizer(ValuePatternRecognizer):
     ENTITY = "ID_NUMBER"
     NEEDS_DIGIT = True
     SCORE = 0.6
-    PATTERNS = [("spaced_code", RUN.pattern, SCORE)]
+    PATTERNS = [Pattern("spaced_code", RUN.pattern, SCORE)]
     CONTEXT = ["number", "code", "confirmation", "booking", "claim", "policy", "order"]
 
     def analyze(
@@ -97,7 +98,9 @@ class SpacedCodeRecognizer(ValuePatternRecognizer):
             if not self._is_code([p.group().lower() for p in parts]):
                 continue
             start, end = match.start() + parts[0].start(), match.start() + parts[-1].end()
-            results.append(make_result(self, self.ENTITY, start, end, self.SCORE, "spaced_code"))
+            results.append(
+                make_result(self, self.supported_entities[0], start, end, self.SCORE, "spaced_code")
+            )
         return results
 
     @staticmethod

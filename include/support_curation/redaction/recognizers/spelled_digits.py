@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from presidio_analyzer import Pattern
+
 from support_curation.redaction.recognizers._shared import SPELLED_DIGIT
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
@@ -9,7 +11,7 @@ from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 class SpelledDigitsRecognizer(ValuePatternRecognizer):
     ENTITY = "ID_NUMBER"
     PATTERNS = [
-        (
+        Pattern(
             "digit_words",
             rf"\b(?P<value>(?:{SPELLED_DIGIT}|\d)(?:[\s,\-]+(?:{SPELLED_DIGIT}|double\s+{SPELLED_DIGIT}|\d)){{4,}})\b",
             0.7,

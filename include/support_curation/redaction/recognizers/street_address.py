@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from presidio_analyzer import Pattern
+
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
 _STREET_TYPES = (
@@ -26,9 +28,9 @@ class StreetAddressRecognizer(ValuePatternRecognizer):
     ENTITY = "ADDRESS"
     NEEDS_DIGIT = True
     PATTERNS = [
-        ("street", rf"(?<![\w])(?P<value>{_STREET}{_TAIL})", 0.75),
-        ("po_box", r"\b(?P<value>p\.?\s*o\.?\s*box\s+\d{1,6})\b", 0.8),
-        (
+        Pattern("street", rf"(?<![\w])(?P<value>{_STREET}{_TAIL})", 0.75),
+        Pattern("po_box", r"\b(?P<value>p\.?\s*o\.?\s*box\s+\d{1,6})\b", 0.8),
+        Pattern(
             "address_answer",
             r"\b(?:address|live at|living at|ship(?:ped)? to|deliver(?:ed)? to)\b(?:\s+is)?\s*:?\s*(?P<value>\d{1,6}(?:\s+[\w'.\-]+){1,6})",  # noqa: E501 (a regex reads best whole)
             0.6,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from presidio_analyzer import Pattern
+
 from support_curation.redaction.recognizers._shared import is_common_word
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
@@ -9,7 +11,7 @@ from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 class UsernameRecognizer(ValuePatternRecognizer):
     ENTITY = "USERNAME"
     PATTERNS = [
-        (
+        Pattern(
             "keyword",
             r"\b(?:user\s*name|username|user\s*id|userid|login(?:\s+id|\s+name)?|handle|screen\s*name|gamertag)\b(?:\s+(?:is|was|=|it's|its))*\s*[:=]?\s*[\"']?(?P<value>@?[\w.\-]{3,40})",
             0.8,
