@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from support_curation import consent, publish
+from support_curation import consent
+from support_curation.audit.groups import count_groups
 from support_curation.config import DATASET, get_settings, load_policy
 from support_curation.layout import PartitionRef, partition_name
 from support_curation.records import add_counts, read_jsonl_gz, write_jsonl_gz
@@ -185,7 +186,9 @@ def consent_join(extracts: Sequence[dict[str, Any]], rt: Runtime) -> list[dict[s
         key = f"{prefix}/chunk-{number:05d}.jsonl.gz" if keep else None
         if key:
             write_jsonl_gz(rt.staging, key, keep)
-        results.append({"chunk": key, "consented": len(keep), "excluded": excluded})
+        # group counts (segment, language, channel, source) ride along for the representation audit
+        groups = count_groups(conversations, decisions)
+        results.append({"chunk": key, "consented": len(keep), "excluded": excluded, "groups": groups})
     log.info(
         "consent: kept %d conversations, excluded %s",
         sum(r["consented"] for r in results),
@@ -380,9 +383,14 @@ def publish_interval(
     if not validation.get("success"):
         raise ValidationFailed("refusing to publish a batch that did not pass validation")
     counts = reconcile(extracts, consented, redacted)
+    from support_curation.audit.publication import publish_audited
+
     rows = ((r["record"], r["customer_id"]) for r in _redacted_rows(rt, redacted))
-    manifest = publish.publish_partition(
+    # k-anonymity enforced on the rows, then the card, reports, charts and aggregates (counts only)
+    manifest = publish_audited(
         rt.output,
+        rt.policy,
+        consented,
         dataset=DATASET,
         partition=rt.interval.partition,
         rows=rows,
@@ -397,7 +405,8 @@ def publish_interval(
         },
     )
     log.info("published %s: %s", rt.interval.partition, counts)
-    return {"manifest": manifest.uri, "counts": counts, "files": len(manifest.files)}
+    # the manifest's counts: k-anonymity suppression moves records from published to excluded
+    return {"manifest": manifest.uri, "counts": manifest.body["counts"], "files": len(manifest.files)}
 
 
 # --- 7. clean up ----------------------------------------------------------------------------------

@@ -1,0 +1,281 @@
+"""The audit at publish time: the one call the pipeline's publish step makes.
+
+``publish_audited`` takes what :func:`support_curation.publish.publish_partition` takes, plus the
+policy and the consent join's results (which carry the group counts), and:
+
+1. streams the rows once into a local spool file, counting quasi-identifier combinations and groups;
+2. plans k-anonymity (generalise, then suppress) from those counts; builds the representation report
+   and refuses to publish when a bound with action ``block`` fails (nothing is written but the report);
+3. publishes the partition with the plan applied (data files, then the manifest: the same switch),
+   suppressed records counted as excluded (``k_anonymity``) so the counts still reconcile;
+4. then writes the audit area (representation and risk JSON, SVG charts, the card), the card beside
+   the manifest, and the aggregates dataset.
+
+Memory holds counts of distinct combinations only; records go through the spool file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import tempfile
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from support_curation import publish
+from support_curation.audit import aggregates, charts, datacard, representation, risk
+from support_curation.audit.groups import merge_groups, record_groups
+from support_curation.layout import PARTITION_PREFIX, Area, PartitionRef, area_prefix, partitions_in
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+
+    from support_curation.config import PipelinePolicy
+    from support_curation.storage import Storage
+
+log = logging.getLogger(__name__)
+
+K_ANONYMITY = "k_anonymity"  # exclusion reason of suppressed records
+REPRESENTATION = "representation.json"
+RISK = "risk.json"
+CHARTS = "charts"
+
+Row = tuple[dict[str, Any], str]
+
+
+def audit_key(ref: PartitionRef, name: str) -> str:
+    return ref.key(Area.AUDIT, name)
+
+
+def _day(partition: str) -> date:
+    return date.fromisoformat(partition.removeprefix(PARTITION_PREFIX))
+
+
+def _sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _spool(rows: Iterable[Row], path: Path, policy: PipelinePolicy) -> Counter[tuple[Any, ...]]:
+    """Write rows to a local gzip spool; count (combination, groups, flags) per record."""
+    qis = policy.audit.quasi_identifiers
+    dims = policy.audit.dimensions
+    seen: Counter[tuple[Any, ...]] = Counter()
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        for record, customer_id in rows:
+            handle.write(json.dumps([record, customer_id], ensure_ascii=False) + "\n")
+            groups = record_groups(record, dims)
+            flags = tuple(sorted(record.get("flags") or []))
+            seen[(risk.combination(record, qis), tuple(groups[d] for d in dims), flags)] += 1
+    return seen
+
+
+def _unspool(path: Path) -> Iterator[Row]:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record, customer_id = json.loads(line)
+            yield record, customer_id
+
+
+def _group_counts(
+    seen: Counter[tuple[Any, ...]], plan: risk.KAnonymityPlan, dims: Sequence[str]
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], dict[str, int]]:
+    """(published per group, suppressed per group, published per flag), by true values."""
+    published: dict[str, dict[str, int]] = {d: {} for d in dims}
+    suppressed: dict[str, dict[str, int]] = {d: {} for d in dims}
+    flags: dict[str, int] = {}
+    for (combo, groups, record_flags), count in seen.items():
+        target = suppressed if plan.suppressed(combo) else published
+        for dimension, value in zip(dims, groups, strict=True):
+            target[dimension][value] = target[dimension].get(value, 0) + count
+        if not plan.suppressed(combo):
+            for flag in record_flags:
+                flags[flag] = flags.get(flag, 0) + count
+    return published, suppressed, flags
+
+
+def previous_reports(
+    storage: Storage, ref: PartitionRef, window_days: int
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Representation reports of the released partitions in the trailing window (oldest first)."""
+    day = _day(ref.partition)
+    earliest = day - timedelta(days=window_days)
+    released = set(publish.published_partitions(storage, ref.dataset))
+    grouped = partitions_in(storage.list(area_prefix(Area.AUDIT, ref.dataset)), Area.AUDIT, ref.dataset)
+    names, reports = [], []
+    for partition in sorted(grouped):
+        key = audit_key(PartitionRef(ref.dataset, partition), REPRESENTATION)
+        if partition in released and key in grouped[partition] and earliest <= _day(partition) < day:
+            names.append(partition)
+            reports.append(json.loads(storage.get_bytes(key)))
+    return names, reports
+
+
+def _policies(policy: PipelinePolicy, policy_version: str) -> list[dict[str, str]]:
+    redaction_path = policy.redaction_policy_path
+    redaction_version = policy_version.split("+", 1)[1] if "+" in policy_version else "unknown"
+    return [
+        {"name": "pipeline", "version": policy.version, "sha256": policy.sha256},
+        {
+            "name": "redaction",
+            "version": redaction_version,
+            "sha256": hashlib.sha256(Path(redaction_path).read_bytes()).hexdigest(),
+        },
+    ]
+
+
+def _json(body: Any) -> bytes:
+    return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
+
+
+def publish_audited(
+    storage: Storage,
+    policy: PipelinePolicy,
+    consented: Sequence[Mapping[str, Any]],
+    *,
+    dataset: str,
+    partition: str,
+    rows: Iterable[Row],
+    hmac_key: str,
+    metadata: dict[str, Any],
+    publish_partition: Callable[..., publish.Manifest] = publish.publish_partition,
+) -> publish.Manifest:
+    """Publish a partition with k-anonymity enforced and its audit written (see the module doc).
+
+    Raises:
+        representation.RepresentationBlocked: a representation bound with action ``block`` failed.
+        risk.KAnonymityNotMet: groups under ``k_min`` remain and the policy cannot suppress them.
+    """
+    ref = PartitionRef(dataset, partition)
+    audit_policy = policy.audit
+    dims = list(audit_policy.dimensions)
+    groups = merge_groups(c.get("groups") for c in consented)
+    counts = dict(metadata.get("counts", {}))
+    attributed = sum(groups["extracted"].get("source", {}).values())
+    unattributed = max(0, int(counts.get("extracted", attributed)) - attributed)
+
+    with tempfile.TemporaryDirectory(prefix="curation-audit-") as tmp:
+        spool = Path(tmp) / "rows.jsonl.gz"
+        seen = _spool(rows, spool, policy)
+        combos: Counter[tuple[str, ...]] = Counter()
+        for (combo, _, _), count in seen.items():
+            combos[combo] += count
+        plan = risk.plan_k_anonymity(combos, audit_policy, policy.scope_by_channel)
+        published, suppressed, flags = _group_counts(seen, plan, dims)
+        drift_names, drift_reports = previous_reports(storage, ref, audit_policy.drift.window_days)
+        rep = representation.representation_report(
+            groups=groups,
+            published=published,
+            suppressed=suppressed,
+            flags=flags,
+            unattributed=unattributed,
+            policy=audit_policy,
+            previous=drift_reports,
+            previous_partitions=drift_names,
+        )
+        risk_report = plan.report()
+        storage.put_bytes(audit_key(ref, REPRESENTATION), _json(rep))
+        storage.put_bytes(audit_key(ref, RISK), _json(risk_report))
+        if rep["blocked"]:
+            raise representation.RepresentationBlocked(
+                f"representation bounds failed for {partition}: {', '.join(rep['flagged'])}"
+            )
+
+        n_suppressed = risk_report["suppressed"]
+        if n_suppressed:
+            excluded = dict(counts.get("excluded", {}))
+            excluded[K_ANONYMITY] = excluded.get(K_ANONYMITY, 0) + n_suppressed
+            counts["excluded"] = dict(sorted(excluded.items()))
+            counts["published"] = int(counts.get("published", 0)) - n_suppressed
+        audit_summary = {
+            "k_min": audit_policy.k_min,
+            "min_k": risk_report["after"]["min_k"],
+            "generalised": risk_report["generalised"],
+            "suppressed": n_suppressed,
+            "representation_success": rep["success"],
+            "flagged": rep["flagged"],
+        }
+        cells: Counter[tuple[str, ...]] = Counter()
+        agg_dims = list(audit_policy.aggregate_dimensions)
+
+        def published_rows() -> Iterator[Row]:
+            for record, customer_id in _unspool(spool):
+                shown = plan.apply(record)
+                if shown is None:
+                    continue
+                cells[aggregates.cell_key(shown, agg_dims)] += 1
+                yield shown, customer_id
+
+        manifest = publish_partition(
+            storage,
+            dataset=dataset,
+            partition=partition,
+            rows=published_rows(),
+            hmac_key=hmac_key,
+            metadata={**metadata, "counts": counts, "audit": audit_summary},
+        )
+
+    agg_manifest = aggregates.publish_aggregates(
+        storage,
+        ref,
+        day=_day(partition).isoformat(),
+        dimensions=agg_dims,
+        cells=cells,
+        k_min=audit_policy.k_min,
+        metadata={
+            "code_version": manifest.body.get("code_version", ""),
+            "policy_version": metadata.get("policy_version", ""),
+            "records": manifest.body["records"],
+        },
+    )
+    write_audit_files(storage, ref, policy, manifest.body, rep, risk_report, agg_manifest)
+    log.info("audited %s: min k %s, flagged %s", partition, audit_summary["min_k"], rep["flagged"])
+    return manifest
+
+
+def write_audit_files(
+    storage: Storage,
+    ref: PartitionRef,
+    policy: PipelinePolicy,
+    manifest: Mapping[str, Any],
+    rep: Mapping[str, Any],
+    risk_report: Mapping[str, Any],
+    agg_manifest: Mapping[str, Any] | None,
+) -> list[str]:
+    """Charts and the card in the audit area, and the card beside the partition's manifest."""
+    written = []
+    names = []
+    for dimension, rows in rep["dimensions"].items():
+        name = charts.chart_name(dimension)
+        title = f"Representation by {dimension}, {ref.partition}"
+        storage.put_bytes(
+            audit_key(ref, f"{CHARTS}/{name}"), charts.representation_svg(dimension, rows, title)
+        )
+        written.append(audit_key(ref, f"{CHARTS}/{name}"))
+        names.append((dimension, name))
+    # the card beside the manifest points at the charts in the audit area: up dataset/partition/area
+    beside = "../../../" + ref.prefix(Area.AUDIT) + f"/{CHARTS}/"
+    for key, base in (
+        (audit_key(ref, datacard.CARD), f"{CHARTS}/"),
+        (ref.key(Area.TRAINING, datacard.CARD), beside),
+    ):
+        card = datacard.render_card(
+            dataset=ref.dataset,
+            scope_label=ref.partition,
+            unit="partition",
+            manifest=manifest,
+            representation=rep,
+            risk=risk_report,
+            purpose=policy.purpose,
+            scope_by_channel=policy.scope_by_channel,
+            policies=_policies(policy, str(manifest.get("policy_version", ""))),
+            charts=[{"dimension": d, "path": base + n} for d, n in names],
+            aggregates=agg_manifest,
+            review=manifest.get("review"),
+        )
+        storage.put_bytes(key, card.encode())
+        written.append(key)
+    return written
