@@ -5,6 +5,8 @@ curate run --date D         one interval through every stage in this process
 curate redact --input IN.jsonl --output OUT.jsonl [--policy P]
 curate locate --customer-id ID   published partitions holding that customer's conversations
 curate erase --customer-id ID    record an erasure request and enforce it on every published partition
+curate review list [--partition dt=...] [--kind K] [--json]   items waiting for a steward
+curate review show ITEM | decide ITEM (--approve | --exclude REASON | --missed TYPE --span S:E) | apply
 """
 
 from __future__ import annotations
@@ -162,6 +164,146 @@ def cmd_erase(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- curate review ...: stewards' queue, decisions and their application ------------------------------
+
+
+def _review_context() -> Any:
+    from support_curation.config import get_settings
+    from support_curation.review.apply import context_from_settings
+
+    return context_from_settings(get_settings(), datetime.now(UTC))
+
+
+def _review_row(item: dict[str, Any]) -> dict[str, Any]:
+    """What a listing shows of an item: references and metadata, never text."""
+    fields = ("item", "partition", "kind", "state", "source", "channel", "flags", "queued_at")
+    return {name: item.get(name) for name in fields}
+
+
+def cmd_review_list(args: argparse.Namespace) -> int:
+    from support_curation.review.items import list_items
+
+    ctx = _review_context()
+    found = list_items(
+        ctx.storage,
+        ctx.dataset,
+        partition=args.partition,
+        kind=args.kind,
+        states=None if args.all else ("pending",),
+    )
+    for item in found:
+        row = _review_row(item)
+        if args.json:
+            print(json.dumps(row, sort_keys=True))
+        else:
+            print(
+                f"{row['item']}  {row['partition']}  {row['kind']:16} {row['state']:9} "
+                f"{row['source']}/{row['channel']}  {','.join(row['flags'] or [])}"
+            )
+    if not args.json:
+        print(f"{len(found)} item(s)")
+    return 0
+
+
+def cmd_review_show(args: argparse.Namespace) -> int:
+    from support_curation.review.items import find_item, message_offsets
+
+    ctx = _review_context()
+    item = find_item(ctx.storage, ctx.dataset, args.item)
+    if item is None:
+        print("no such review item", file=sys.stderr)
+        return 2
+    for key, value in _review_row(item).items():
+        print(f"{key:10} {value}")
+    record = item.get("record")
+    if record is None:
+        print("(resolved: the text is no longer kept here)")
+        return 0
+    print("\nredacted text (spans for `decide --missed` are offsets START:END into it):")
+    for (start, end), message in zip(message_offsets(record), record.get("messages") or [], strict=True):
+        print(f"[{start}:{end}] {message.get('role')}: {message.get('content')}")
+    return 0
+
+
+def cmd_review_decide(args: argparse.Namespace) -> int:
+    import getpass
+
+    from support_curation.review.decide import InvalidDecision, decide, parse_span
+    from support_curation.review.names import Action
+
+    ctx = _review_context()
+    action = Action.APPROVE if args.approve else Action.EXCLUDE if args.exclude else Action.MISSED
+    try:
+        decision = decide(
+            ctx.storage,
+            ctx.store,
+            ctx.policy,
+            dataset=ctx.dataset,
+            item=args.item,
+            action=action,
+            who=args.who or getpass.getuser(),
+            reason=args.exclude,
+            entity_type=args.missed,
+            span=parse_span(args.span) if args.span else None,
+        )
+    except InvalidDecision as problem:
+        print(f"not recorded: {problem}", file=sys.stderr)
+        return 2
+    print(json.dumps(decision.public(), sort_keys=True))
+    return 0
+
+
+def cmd_review_apply(args: argparse.Namespace) -> int:
+    from support_curation.review.apply import apply_all
+
+    for summary in apply_all(_review_context(), args.partition):
+        print(json.dumps(summary, sort_keys=True))
+    return 0
+
+
+def cmd_review_report(args: argparse.Namespace) -> int:
+    from support_curation.review.report import leak_report
+
+    ctx = _review_context()
+    print(json.dumps(leak_report(ctx.storage, ctx.dataset, args.since, args.until), indent=2))
+    return 0
+
+
+def _add_review_commands(commands: Any) -> None:
+    review = commands.add_parser("review", help="stewards' review queue: list, show, decide, apply, report")
+    sub = review.add_subparsers(dest="review_command", required=True)
+
+    listing = sub.add_parser("list", help="items waiting for a decision")
+    listing.add_argument("--partition", help="dt=YYYY-MM-DD")
+    listing.add_argument("--kind", help="review_required, audit_sample or residual_pii")
+    listing.add_argument("--all", action="store_true", help="also items already decided")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    listing.set_defaults(handler=cmd_review_list)
+
+    show = sub.add_parser("show", help="an item's metadata and redacted text")
+    show.add_argument("item")
+    show.set_defaults(handler=cmd_review_show)
+
+    decide = sub.add_parser("decide", help="record a decision (applied by `curate review apply`)")
+    decide.add_argument("item")
+    choice = decide.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--approve", action="store_true", help="publish it (or confirm a sample clean)")
+    choice.add_argument("--exclude", metavar="REASON", help="keep it out, for a reason from the policy")
+    choice.add_argument("--missed", metavar="TYPE", help="personal data the redactor missed, of this type")
+    decide.add_argument("--span", metavar="START:END", help="with --missed: offsets shown by `review show`")
+    decide.add_argument("--who", help="the steward (default: the login name)")
+    decide.set_defaults(handler=cmd_review_decide)
+
+    apply = sub.add_parser("apply", help="apply recorded decisions to their partitions")
+    apply.add_argument("--partition", help="dt=YYYY-MM-DD (default: every partition with decisions)")
+    apply.set_defaults(handler=cmd_review_apply)
+
+    report = sub.add_parser("report", help="leak estimate per partition and window; missed types")
+    report.add_argument("--since", help="first partition of the window, dt=YYYY-MM-DD")
+    report.add_argument("--until", help="last partition of the window, dt=YYYY-MM-DD")
+    report.set_defaults(handler=cmd_review_report)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="curate", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -193,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     erase.add_argument("--customer-id", required=True, help="the helpdesk customer id")
     erase.set_defaults(handler=cmd_erase)
+    _add_review_commands(commands)
     return parser
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -25,6 +26,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATASET = "support_conversations"
 # Only for the embedded demo: a deployment sets CURATION_HMAC_KEY (a secret) and the demo key is refused.
 DEMO_HMAC_KEY = "demo-key-not-secret"
+STATE_CONN_ID = "curation_state"  # the review decision log, when this connection exists
 
 
 class Settings(BaseSettings):
@@ -45,10 +47,23 @@ class Settings(BaseSettings):
     hmac_key: SecretStr = SecretStr(DEMO_HMAC_KEY)
     policy_path: Path = Field(default_factory=lambda: policy_file("pipeline_v1.yaml"))
     chunk_size: int = Field(default=200, ge=1)  # conversations per redaction task
+    state_conn_id: str | None = None  # Airflow connection of the review decision log
+    state_url: str | None = None  # or a SQLAlchemy URL; default: SQLite under data_dir
 
     @property
     def resolved_helpdesk_url(self) -> str:
         return self.helpdesk_url or f"sqlite:///{self.data_dir / 'helpdesk.db'}"
+
+    @property
+    def resolved_state_conn_id(self) -> str | None:
+        """The decision log's connection: the one named, else ``curation_state`` when it is defined."""
+        if self.state_conn_id:
+            return self.state_conn_id
+        return STATE_CONN_ID if f"AIRFLOW_CONN_{STATE_CONN_ID.upper()}" in os.environ else None
+
+    @property
+    def resolved_state_url(self) -> str:
+        return self.state_url or f"sqlite:///{self.data_dir / 'curation_state.db'}"
 
     @property
     def resolved_chat_root(self) -> str:
@@ -130,6 +145,23 @@ class AuditPolicy(BaseModel):
     aggregate_dimensions: list[str] = ["topic", "channel", "segment"]
 
 
+class AuditSamplePolicy(BaseModel):
+    count: int | None = Field(default=25, ge=0)  # records per published partition ...
+    fraction: float | None = Field(default=None, gt=0, le=1)  # ... or this share of it (wins when set)
+    seed: int = 0  # changes which records are drawn; the same seed draws the same sample on a rerun
+
+
+class ReviewPolicy(BaseModel):
+    audit_sample: AuditSamplePolicy = AuditSamplePolicy()
+    exclude_reasons: list[str] = ["sensitive_content", "not_a_support_conversation", "identifying_context"]
+    after_missed: Literal["requeue", "exclude"] = "requeue"  # once re-redacted: look again, or drop it
+
+
+class ReleasePolicy(BaseModel):
+    require_audit: bool = False  # a partition is released only once its audit sample is reviewed ...
+    max_leak_upper: float = Field(default=0.15, gt=0, le=1)  # ... and the 95 % leak bound is below this
+
+
 class PipelinePolicy(BaseModel):
     """The versioned pipeline policy (``support_curation/policies/pipeline_*.yaml``)."""
 
@@ -141,6 +173,8 @@ class PipelinePolicy(BaseModel):
     limits: LimitsPolicy = LimitsPolicy()
     validation: ValidationPolicy = ValidationPolicy()
     retention: RetentionPolicy = RetentionPolicy()
+    review: ReviewPolicy = ReviewPolicy()
+    release: ReleasePolicy = ReleasePolicy()
     audit: AuditPolicy = AuditPolicy()
     sha256: str = ""  # of the policy file, recorded in manifests
 

@@ -230,6 +230,7 @@ def redact_chunk(consented: dict[str, Any], rt: Runtime) -> dict[str, Any]:
     policy_version = rt.policy_version
     fields = rt.policy.minimise.conversation_fields
     rows, excluded, quarantined, entities = [], {}, {}, {}
+    review_rows: list[dict[str, Any]] = []
     conversations = list(read_jsonl_gz(rt.staging, chunk_key))  # one chunk: bounded by chunk_size
     redactor.prime(c["messages"] for c in conversations)
     for conversation in conversations:
@@ -239,10 +240,8 @@ def redact_chunk(consented: dict[str, Any], rt: Runtime) -> dict[str, Any]:
         if result.action == "exclude":
             excluded = add_counts(excluded, {f"sensitive_topic:{'+'.join(result.flags)}": 1})
             continue
-        if result.action == "review":
-            quarantined = add_counts(quarantined, {REVIEW_REQUIRED: 1})
-            continue
-        entities = add_counts(entities, result.entities)
+        if result.action != "review":
+            entities = add_counts(entities, result.entities)
         record = {
             "record_id": conversation["record_id"],
             "source": conversation["source"],
@@ -254,18 +253,26 @@ def redact_chunk(consented: dict[str, Any], rt: Runtime) -> dict[str, Any]:
             "policy_version": policy_version,
         }
         known = sorted({v for values in conversation["known_identifiers"].values() for v in values})
-        rows.append(
-            {
-                "record": record,
-                "known_identifiers": known,
-                "customer_id": conversation["customer_id"],
-                "scope": conversation["scope"],
-            }
-        )
+        row = {
+            "record": record,
+            "known_identifiers": known,
+            "customer_id": conversation["customer_id"],
+            "scope": conversation["scope"],
+        }
+        if result.action == "review":
+            # a person decides: kept redacted for the review queue, counted as quarantined until then
+            quarantined = add_counts(quarantined, {REVIEW_REQUIRED: 1})
+            review_rows.append(row)
+            continue
+        rows.append(row)
     out_key = chunk_key.replace("/consented/", "/redacted/")
     write_jsonl_gz(rt.staging, out_key, rows)
+    review_key = chunk_key.replace("/consented/", "/review/") if review_rows else None
+    if review_key:
+        write_jsonl_gz(rt.staging, review_key, review_rows)
     return {
         "chunk": out_key,
+        "review": review_key,
         "records": len(rows),
         "excluded": excluded,
         "quarantined": quarantined,
@@ -280,6 +287,13 @@ def _redacted_rows(rt: Runtime, redacted: Iterable[dict[str, Any]]) -> Iterable[
     for result in redacted:
         if result["chunk"]:
             yield from read_jsonl_gz(rt.staging, result["chunk"])
+
+
+def _review_rows(rt: Runtime, redacted: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+    """The staged conversations a sensitive topic routes to a person (redacted, with their customer)."""
+    for result in redacted:
+        if result.get("review"):
+            yield from read_jsonl_gz(rt.staging, result["review"])
 
 
 def validate(redacted: Sequence[dict[str, Any]], rt: Runtime) -> dict[str, Any]:

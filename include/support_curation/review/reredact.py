@@ -1,0 +1,103 @@
+"""Missed personal data, redacted after the fact: each marked value becomes a deny-list entry.
+
+The value goes through the redactor's own machinery, so it is found as the redactor finds a record's known
+identifiers (any case and spacing, numbers with any separators: ``redaction.known``) and propagated as
+the redactor propagates (a marked full name also takes its parts: ``redaction.propagation``). Mentions
+become placeholders numbered after the conversation's existing ones of that kind, so ``<PERSON_1>``
+keeps meaning the person it meant; the placeholders already in the text are never touched.
+
+Fail closed: if any mention is still found after the replacement, the record is not returned.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+PLACEHOLDER = re.compile(r"<([A-Z][A-Z0-9_]*?)_(\d+)>")
+
+
+class ValueStillPresent(RuntimeError):
+    """A marked value survived re-redaction (message: counts only)."""
+
+
+def _find(texts: list[str], values: Mapping[str, Sequence[str]]) -> list[list[Any]]:
+    from support_curation.redaction.known import known_recognizers, known_spans
+    from support_curation.redaction.placeholders import merge
+    from support_curation.redaction.propagation import propagate
+
+    spans = known_spans(known_recognizers({k: list(v) for k, v in values.items()}), texts)
+    propagate(texts, spans)
+    kept = []
+    for text, text_spans in zip(texts, spans, strict=True):
+        protected = [m.span() for m in PLACEHOLDER.finditer(text)]
+        clear = [s for s in merge(text_spans) if not any(s.start < e and b < s.end for b, e in protected)]
+        kept.append(clear)
+    return kept
+
+
+def redact_values(
+    messages: Sequence[Mapping[str, Any]],
+    values: Mapping[str, Sequence[str]],
+    placeholder_names: Mapping[str, str] | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The messages with every mention of the values (``{TYPE: [value, ...]}``) replaced, and how many
+    placeholders of each kind were written. Messages without a mention come back unchanged."""
+    from support_curation.redaction.values import normalise
+
+    names = placeholder_names or {}
+    texts = [str(m.get("content") or "") for m in messages]
+    spans = _find(texts, values)
+    if not any(spans):
+        return [dict(m) for m in messages], {}
+    numbers: dict[str, int] = {}
+    for text in texts:
+        for match in PLACEHOLDER.finditer(text):
+            numbers[match.group(1)] = max(numbers.get(match.group(1), 0), int(match.group(2)))
+    # "Jane" and "Jane Doe" are one person: parts point to the full name, as the redactor does it
+    full_name: dict[str, str] = {}
+    for text, text_spans in zip(texts, spans, strict=True):
+        for span in text_spans:
+            key = normalise(text[span.start : span.end])
+            if span.entity == "PERSON" and len(key.split()) > 1:
+                for part in key.split():
+                    full_name.setdefault(part, key)
+    placeholders: dict[tuple[str, str], str] = {}
+    counts: dict[str, int] = {}
+    out = []
+    for text, text_spans in zip(texts, spans, strict=True):
+        pieces, last = [], 0
+        for span in text_spans:
+            kind = names.get(span.entity, span.entity)
+            key = normalise(text[span.start : span.end])
+            key = full_name.get(key, key) if kind == "PERSON" else key
+            if (kind, key) not in placeholders:
+                numbers[kind] = numbers.get(kind, 0) + 1
+                placeholders[(kind, key)] = f"<{kind}_{numbers[kind]}>"
+            counts[kind] = counts.get(kind, 0) + 1
+            pieces += [text[last : span.start], placeholders[(kind, key)]]
+            last = span.end
+        pieces.append(text[last:])
+        out.append("".join(pieces))
+    if any(_find(out, values)):
+        raise ValueStillPresent(f"a marked value survived re-redaction in {len(out)} messages")
+    redacted = [dict(m) | {"content": new} for m, new in zip(messages, out, strict=True)]
+    return redacted, dict(sorted(counts.items()))
+
+
+def redact_record(
+    record: dict[str, Any],
+    values: Mapping[str, Sequence[str]],
+    placeholder_names: Mapping[str, str] | None = None,
+) -> tuple[dict[str, Any], int]:
+    """A curated record with the values redacted (entity counts updated); and how many mentions went."""
+    messages, counts = redact_values(record.get("messages") or [], values, placeholder_names)
+    if not counts:
+        return record, 0
+    entities = dict(record.get("entities") or {})
+    for kind, count in counts.items():
+        entities[kind] = entities.get(kind, 0) + count
+    return record | {"messages": messages, "entities": dict(sorted(entities.items()))}, sum(counts.values())
