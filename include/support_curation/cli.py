@@ -56,6 +56,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"\ntraining set:  {output_root}/{area_prefix(Area.TRAINING, DATASET)}")
     print(f"reports:       {output_root}/{area_prefix(Area.REPORTS, DATASET)}dt=*/index.html")
     print(f"quarantine:    {output_root}/{area_prefix(Area.QUARANTINE, DATASET)}")
+    _print_review_queue(settings)
     return 0 if all(state == "success" for _, state, _ in results) else 1
 
 
@@ -267,6 +268,21 @@ def cmd_review_report(args: argparse.Namespace) -> int:
     ctx = _review_context()
     print(json.dumps(leak_report(ctx.storage, ctx.dataset, args.since, args.until), indent=2))
     return 0
+
+
+def _print_review_queue(settings: Any) -> None:
+    """The demo's last lines: how many items wait for a steward, by kind."""
+    from support_curation.config import DATASET
+    from support_curation.layout import Area, area_prefix
+    from support_curation.review.items import list_items
+
+    waiting = list_items(settings.output_storage(), DATASET)
+    by_kind: dict[str, int] = {}
+    for item in waiting:
+        by_kind[item["kind"]] = by_kind.get(item["kind"], 0) + 1
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(by_kind.items())) or "none"
+    print(f"review queue:  {settings.resolved_output_root}/{area_prefix(Area.REVIEW, DATASET)}")
+    print(f"  {len(waiting)} items wait for review ({kinds}): `curate review list`, then decide and apply")
 
 
 def _add_review_commands(commands: Any) -> None:
