@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from support_curation.config import DATASET, PROJECT_ROOT, get_settings
+from support_curation.layout import Area, PartitionRef, area_prefix, partition_name
 from support_curation.lifecycle import audit, rewrite
 from support_curation.lifecycle.customer import locate
 from support_curation.publish import (
@@ -33,10 +34,10 @@ pytestmark = pytest.mark.integration
 
 DAYS = [date(2024, 6, 10), date(2024, 6, 11)]
 SEED = 29
-HMAC_KEY = "lifecycle-test-key"
+HMAC_KEY = "lifecycle-test-key-at-least-32-bytes-long"  # keys under 32 bytes are refused
 REVOKED_AT = datetime(2024, 6, 15, 9, tzinfo=UTC)
 ENFORCE_AT = datetime(2024, 6, 16, 3, tzinfo=UTC)
-OLD_PARTITION = "dt=2021-01-04"  # older than the policy's 730 days at ENFORCE_AT
+OLD_PARTITION = partition_name(date(2021, 1, 4))  # older than the policy's 730 days at ENFORCE_AT
 
 
 def interval(day: date):
@@ -100,13 +101,13 @@ def records(output) -> dict[str, str]:
     """record_id -> record JSON over the demo days' partitions."""
     return {
         r["record_id"]: json.dumps(r, sort_keys=True)
-        for p in (f"dt={d}" for d in DAYS)
+        for p in map(partition_name, DAYS)
         for r in read_partition_records(output, DATASET, p)
     }
 
 
 def snapshot(output) -> dict[str, bytes]:
-    return {k: output.get_bytes(k) for k in output.list(f"training_sets/{DATASET}/")}
+    return {k: output.get_bytes(k) for k in output.list(area_prefix(Area.TRAINING, DATASET))}
 
 
 def pending_erasure_customers(engine) -> set[str]:
@@ -139,8 +140,8 @@ def enforced(deployment, enforcement_dag, target):
     removed_subjects = {subject_id(HMAC_KEY, c) for c in erasing | {target}}
     before = {
         "records": records(output),
-        "indexes": {p: read_subject_index(output, DATASET, p) for p in [f"dt={d}" for d in DAYS]},
-        "counts": {p: read_manifest(output, DATASET, p)["records"] for p in [f"dt={d}" for d in DAYS]},
+        "indexes": {p: read_subject_index(output, DATASET, p) for p in map(partition_name, DAYS)},
+        "counts": {p: read_manifest(output, DATASET, p)["records"] for p in map(partition_name, DAYS)},
         "erasing": erasing,
         "removed_subjects": removed_subjects,
     }
@@ -195,7 +196,7 @@ def test_every_other_record_is_byte_identical(deployment, enforced):
 def test_manifests_and_indexes_agree_with_the_files(deployment, enforced):
     _, before = enforced
     output = deployment["output"]
-    for partition in [f"dt={d}" for d in DAYS]:
+    for partition in map(partition_name, DAYS):
         assert verify_partition(output, DATASET, partition)
         manifest = read_manifest(output, DATASET, partition)
         ids = sorted(r["record_id"] for r in read_partition_records(output, DATASET, partition))
@@ -218,7 +219,7 @@ def test_manifests_and_indexes_agree_with_the_files(deployment, enforced):
 def test_retention_expires_old_partitions_with_an_audit_entry(deployment, enforced):
     output = deployment["output"]
     assert OLD_PARTITION not in published_partitions(output, DATASET)
-    assert output.list(f"training_sets/{DATASET}/{OLD_PARTITION}/") == []
+    assert output.list(PartitionRef(DATASET, OLD_PARTITION).training + "/") == []
     expiries = [e for e in audit.read_audit(output) if e["action"] == "expire_partitions"]
     assert [p["partition"] for e in expiries for p in e["partitions"]] == [OLD_PARTITION]
 
@@ -249,7 +250,7 @@ def test_a_second_run_is_a_no_op(deployment, enforcement_dag, enforced):
 
 def test_a_failure_mid_rewrite_leaves_the_previous_partition_readable(deployment, enforced, monkeypatch):
     output = deployment["output"]
-    partition = f"dt={DAYS[0]}"
+    partition = partition_name(DAYS[0])
     index = read_subject_index(output, DATASET, partition)
     victim = sorted(index)[0]
     before = list(read_partition_records(output, DATASET, partition))
@@ -276,4 +277,54 @@ def test_a_backfill_before_the_revocation_does_not_publish_the_customer(deployme
     result = run_interval(interval(DAYS[0]), get_settings())
     assert result["counts"]["excluded"].get("consent_revoked_since", 0) > 0
     assert locate(output, HMAC_KEY, target, DATASET) == []
-    assert verify_partition(output, DATASET, f"dt={DAYS[0]}")
+    assert verify_partition(output, DATASET, partition_name(DAYS[0]))
+
+
+def test_a_future_dated_grant_does_not_republish_a_revoked_customer(
+    deployment, enforcement_dag, target, enforced
+):
+    """#11: a 2099 grant used to be "the latest event" and the next run published the customer again."""
+    from support_curation.pipeline import run_interval
+
+    output, engine = deployment["output"], deployment["engine"]
+    with engine.begin() as conn:
+        conn.execute(
+            consent_events.insert(),
+            [
+                {
+                    "event_id": f"cev-lifecycle-future-{scope}",
+                    "customer_id": target,
+                    "purpose": "ai_training",
+                    "scope": scope,
+                    "granted": True,
+                    "notice_version": "2024-06",
+                    "recorded_at": datetime(2099, 1, 1, tzinfo=UTC),
+                }
+                for scope in ("tickets", "chat", "voice")
+            ],
+        )
+    for day in DAYS:
+        result = run_interval(interval(day), get_settings())
+        assert result["counts"]["excluded"].get("consent_revoked_since", 0) > 0
+    assert locate(output, HMAC_KEY, target, DATASET) == []
+    run = run_enforcement(enforcement_dag, ENFORCE_AT + timedelta(days=2))
+    assert run.state == "success"
+    latest = [e for e in audit.read_audit(output) if e["action"] == "remove_subjects"][-1]
+    assert latest["ledger_errors"] == 3
+    assert target not in json.dumps(latest)
+
+
+def test_reports_hold_no_subject_data(deployment, enforced):
+    """Erasure need not reach the reports because there is nothing of a person in them: verify it."""
+    output, engine = deployment["output"], deployment["engine"]
+    keys = output.list(area_prefix(Area.REPORTS, DATASET))
+    assert keys, "the pipeline wrote reports"
+    text = "\n".join(output.get_bytes(k).decode("utf-8", "replace") for k in keys)
+    with engine.connect() as conn:
+        customer_ids = set(conn.scalars(select(consent_events.c.customer_id)))
+    subjects = {subject_id(HMAC_KEY, c) for c in customer_ids}
+    record_ids = set(records(output)) | set(enforced[1]["records"])
+    found = {i for i in customer_ids | subjects | record_ids if i in text}
+    assert not found, f"{len(found)} identifiers in the reports"
+    values = {v for v in deployment["truth"].all_values() if len(v) > 3}
+    assert not {v for v in values if v in text}
