@@ -94,3 +94,8 @@ class PartitionRef:
     @property
     def reports(self) -> str:
         return self.prefix(Area.REPORTS)
+
+
+def training_set_asset_uri(dataset: str) -> str:
+    """The Airflow Asset a training set's publications and amendments emit (one URI for every DAG)."""
+    return f"curation://{Area.TRAINING}/{dataset}"
