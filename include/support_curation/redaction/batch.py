@@ -47,8 +47,8 @@ def redact_record(record: dict[str, Any], policy_path: Path | str | None = None)
         raise TypeError("text must be a string")
     # a flattened dialogue is redacted turn by turn (with roles); prefixes and newlines are kept as they are
     lines = text.split("\n")
-    parsed = [TURN_LINE.match(line) for line in lines]
-    if len(lines) > 1 and all(parsed):
+    parsed = [m for m in map(TURN_LINE.match, lines) if m is not None]
+    if len(lines) > 1 and len(parsed) == len(lines):
         result = redactor.redact_conversation(
             [{"role": _role(m["speaker"]), "content": m["text"]} for m in parsed], known_identifiers=known
         )

@@ -25,7 +25,8 @@ def offline_tldextract() -> None:
     import tldextract
 
     extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-    tldextract.extract = extractor
+    # a module-level function replaced by an extractor instance (callable the same way)
+    tldextract.extract = extractor  # type: ignore[assignment]
     tldextract.tldextract.TLD_EXTRACTOR = extractor
 
 
@@ -58,7 +59,8 @@ def build_engine(policy: RedactionPolicy) -> tuple[AnalyzerEngine, Language, Any
     offline_tldextract()
     nlp = spacy.load(policy.spacy_model, exclude=_UNUSED_PIPES)
     nlp_engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": policy.spacy_model}])
-    nlp_engine.nlp = {"en": nlp}  # the lean pipeline above, not a second full copy
+    # the lean pipeline above, not a second full copy (Presidio declares the attribute as None)
+    nlp_engine.nlp = {"en": nlp}  # type: ignore[assignment]
 
     registry = RecognizerRegistry(supported_languages=["en"])
     for name in policy.presidio_recognizers:

@@ -52,7 +52,7 @@ def replace(
     per_type: dict[str, int] = {}
     counts: dict[str, int] = {}
     # "Jane" and "Jane Doe" are one person wherever either comes first: parts point to the full name
-    full_name = {}
+    full_name: dict[str, str] = {}
     for text, text_spans in zip(texts, spans, strict=True):
         for span in text_spans:
             key = normalise(text[span.start : span.end])

@@ -7,7 +7,7 @@ number is the entity), which is both more precise and cheaper than scoring conte
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 import regex
 from presidio_analyzer import (
@@ -67,6 +67,7 @@ class ValuePatternRecognizer(Gated, PatternRecognizer):
 
     ENTITY: ClassVar[str]
     PATTERNS: ClassVar[list[Pattern]]
+    patterns: list[Pattern]  # the instance's, set by PatternRecognizer
     CONTEXT: ClassVar[list[str]] = []
 
     def __init__(
@@ -123,14 +124,16 @@ def make_result(
     pattern_name: str | None = None,
 ) -> RecognizerResult:
     """A result that names the recognizer (and pattern) that found it, as Presidio's own results do."""
+    name = type(recognizer).__name__  # the project's recognizers are named after their class
     return RecognizerResult(
         entity_type=entity,
         start=start,
         end=end,
         score=score,
-        analysis_explanation=AnalysisExplanation(recognizer.name, score, pattern_name),
+        # Presidio's own results carry a None pattern name when none applies, despite its type hint
+        analysis_explanation=AnalysisExplanation(name, score, cast("str", pattern_name)),
         recognition_metadata={
-            RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+            RecognizerResult.RECOGNIZER_NAME_KEY: name,
             RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
         },
     )

@@ -65,10 +65,15 @@ class PhoneNumberRecognizer(PhoneRecognizer):
         lo = max(0, start - SLACK)
         snippet = text[lo : end + SLACK]
         for region in self.supported_regions:
-            matches = list(phonenumbers.PhoneNumberMatcher(snippet, region, leniency=self.leniency))
+            matches = list(phonenumbers.PhoneNumberMatcher(snippet, region, leniency=self._leniency))
             if matches:
                 return [self._result(lo + m.start, lo + m.end, region) for m in matches]
         return []
+
+    @property
+    def _leniency(self) -> int:
+        # PhoneRecognizer's constructor sets 1 (valid numbers); None is phonenumbers' default, the same
+        return phonenumbers.Leniency.VALID if self.leniency is None else self.leniency
 
     def _result(self, start: int, end: int, region: str) -> RecognizerResult:
         return RecognizerResult(
@@ -78,7 +83,7 @@ class PhoneNumberRecognizer(PhoneRecognizer):
             score=max(self.SCORE, SCORE),
             analysis_explanation=self._get_analysis_explanation(region),
             recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,  # Presidio's default name
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
             },
         )
