@@ -7,6 +7,7 @@ curate locate --customer-id ID   published partitions holding that customer's co
 curate erase --customer-id ID    record an erasure request and enforce it on every published partition
 curate review list [--partition dt=...] [--kind K] [--json]   items waiting for a steward
 curate review show ITEM | decide ITEM (--approve | --exclude REASON | --missed TYPE --span S:E) | apply
+curate audit-pack --from DATE --to DATE --out DIR   cards, manifests, audit reports and checksums of a window
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"reports:       {output_root}/{area_prefix(Area.REPORTS, DATASET)}dt=*/index.html")
     print(f"quarantine:    {output_root}/{area_prefix(Area.QUARANTINE, DATASET)}")
     _print_review_queue(settings)
+    _print_audit(settings, days)
     return 0 if all(state == "success" for _, state, _ in results) else 1
 
 
@@ -320,6 +322,43 @@ def _add_review_commands(commands: Any) -> None:
     report.set_defaults(handler=cmd_review_report)
 
 
+def _print_audit(settings: Any, days: list[date]) -> None:
+    from support_curation.audit.publication import audit_lines
+    from support_curation.config import DATASET
+    from support_curation.layout import Area, area_prefix, partition_name
+
+    output_root = settings.resolved_output_root
+    print(f"cards:         {output_root}/{area_prefix(Area.TRAINING, DATASET)}dt=*/_datacard.md")
+    print(
+        f"audit:         {output_root}/{area_prefix(Area.AUDIT, DATASET)}dt=*/ (representation, risk, charts)"
+    )
+    print(f"aggregates:    {output_root}/{area_prefix(Area.AGGREGATES, DATASET)}")
+    print("\ndataset audit (representation flags by likely cause, k-anonymity):")
+    for line in audit_lines(settings.output_storage(), DATASET, [partition_name(d) for d in days]):
+        print(f"  {line}")
+
+
+def cmd_audit_pack(args: argparse.Namespace) -> int:
+    from support_curation.audit.pack import PackError, write_pack
+    from support_curation.config import DATASET, get_settings, load_policy
+
+    settings = get_settings()
+    try:
+        summary = write_pack(
+            settings.output_storage(),
+            args.out,
+            dataset=DATASET,
+            start=args.date_from,
+            end=args.date_to,
+            policy=load_policy(settings.policy_path),
+        )
+    except PackError as error:
+        print(f"audit-pack: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="curate", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -352,6 +391,14 @@ def build_parser() -> argparse.ArgumentParser:
     erase.add_argument("--customer-id", required=True, help="the helpdesk customer id")
     erase.set_defaults(handler=cmd_erase)
     _add_review_commands(commands)
+
+    pack = commands.add_parser(
+        "audit-pack", help="bundle cards, manifests, validation and audit reports of a window, with checksums"
+    )
+    pack.add_argument("--from", dest="date_from", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+    pack.add_argument("--to", dest="date_to", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+    pack.add_argument("--out", required=True, type=Path, help="a new or empty folder")
+    pack.set_defaults(handler=cmd_audit_pack)
     return parser
 
 

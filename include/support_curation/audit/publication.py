@@ -114,7 +114,7 @@ def previous_reports(
     return names, reports
 
 
-def _policies(policy: PipelinePolicy, policy_version: str) -> list[dict[str, str]]:
+def policy_hashes(policy: PipelinePolicy, policy_version: str) -> list[dict[str, str]]:
     redaction_path = policy.redaction_policy_path
     redaction_version = policy_version.split("+", 1)[1] if "+" in policy_version else "unknown"
     return [
@@ -271,7 +271,7 @@ def write_audit_files(
             risk=risk_report,
             purpose=policy.purpose,
             scope_by_channel=policy.scope_by_channel,
-            policies=_policies(policy, str(manifest.get("policy_version", ""))),
+            policies=policy_hashes(policy, str(manifest.get("policy_version", ""))),
             charts=[{"dimension": d, "path": base + n} for d, n in names],
             aggregates=agg_manifest,
             review=manifest.get("review"),
@@ -279,3 +279,23 @@ def write_audit_files(
         storage.put_bytes(key, card.encode())
         written.append(key)
     return written
+
+
+def audit_lines(storage: Storage, dataset: str, partitions: Sequence[str]) -> list[str]:
+    """One line per audited partition for operators: card, smallest group, flagged groups by cause."""
+    lines = []
+    for partition in partitions:
+        ref = PartitionRef(dataset, partition)
+        if not storage.exists(audit_key(ref, REPRESENTATION)):
+            continue
+        rep = json.loads(storage.get_bytes(audit_key(ref, REPRESENTATION)))
+        risk_report = json.loads(storage.get_bytes(audit_key(ref, RISK)))
+        causes = "; ".join(
+            f"{cause}: {', '.join(names)}" for cause, names in rep.get("flagged_by_cause", {}).items()
+        )
+        lines.append(
+            f"{partition}  min k {risk_report['after']['min_k']} (k_min {risk_report['k_min']}, "
+            f"{risk_report['generalised']} generalised, {risk_report['suppressed']} suppressed)  "
+            f"flagged: {causes or 'none'}"
+        )
+    return lines
