@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from support_curation import consent
-from support_curation.layout import Area, PartitionRef, area_prefix, partitions_in
+from support_curation.layout import Area, PartitionRef, area_prefix, partition_name, partitions_in
 from support_curation.lifecycle import audit, ledger, retention, rewrite
 from support_curation.lifecycle.customer import erase_customer, locate
 from support_curation.lifecycle.enforcement import Enforcement, remove_everywhere
+from support_curation.lifecycle.retention import partition_date
 from support_curation.publish import (
     publish_partition,
     published_partitions,
@@ -32,7 +33,7 @@ from support_curation.storage import open_storage
 
 KEY = "unit-key"
 DS = "ds"
-DAYS = ["dt=2024-01-01", "dt=2024-01-02", "dt=2024-01-03"]
+DAYS = [partition_name(date(2024, 1, d)) for d in (1, 2, 3)]
 CUSTOMERS = ["cust-a", "cust-b", "cust-c", "cust-d"]
 POLICY = {"version": "pipeline-v1", "sha256": "abc"}
 SCOPE_BY_CHANNEL = {"email": "tickets", "web": "tickets", "phone": "voice", "chat": "chat"}
@@ -48,7 +49,7 @@ def make_rows(partition: str, n: int = 10):
         customer = CUSTOMERS[i % len(CUSTOMERS)]
         source, channel = CHANNELS[i % len(CHANNELS)]
         record = {
-            "record_id": f"{partition[3:]}-r{i:03d}",
+            "record_id": f"{partition_date(partition)}-r{i:03d}",
             "source": source,
             "channel": channel,
             "messages": [{"role": "customer", "content": f"message {i} of {partition}"}],
@@ -254,7 +255,9 @@ def test_a_failure_mid_rewrite_leaves_the_previous_partition_whole(storage, monk
     real_put = storage.put_bytes
 
     def failing_put(key, data):
-        if key.startswith(f"training_sets/{DS}/{DAYS[1]}/") and key.rsplit("/", 1)[1].startswith(fail_at):
+        if key.startswith(PartitionRef(DS, DAYS[1]).training + "/") and key.rsplit("/", 1)[1].startswith(
+            fail_at
+        ):
             raise OSError("injected failure")
         real_put(key, data)
 
@@ -276,12 +279,12 @@ def test_expire_partitions_removes_old_days_only(storage):
     expired = retention.expire_partitions(storage, DS, date(2024, 1, 3))
     assert expired == [{"partition": DAYS[0], "records": 10}, {"partition": DAYS[1], "records": 10}]
     assert published_partitions(storage, DS) == [DAYS[2]]
-    assert storage.list(f"training_sets/{DS}/{DAYS[0]}/") == []
+    assert storage.list(PartitionRef(DS, DAYS[0]).training + "/") == []
     assert retention.expire_partitions(storage, DS, date(2024, 1, 3)) == []
 
 
 def test_expire_cleans_leftovers_of_an_interrupted_expiry(storage):
-    prefix = f"training_sets/{DS}/{DAYS[0]}/"
+    prefix = PartitionRef(DS, DAYS[0]).training + "/"
     storage.delete([prefix + "_manifest.json"])  # as if the run died after the manifest went
     assert storage.list(prefix)
     assert retention.expire_partitions(storage, DS, date(2024, 1, 2)) == []
@@ -514,3 +517,8 @@ def test_retention_expires_every_area(restricted):
         left = partitions_in(restricted.list(area_prefix(area, DS)), area, DS)
         assert sorted(left) == [DAYS[2]], area
     assert retention.expire_other_areas(restricted, DS, older_than) == []
+
+
+def test_partition_date_reads_only_well_formed_partition_names():
+    assert partition_date(DAYS[0]) == date(2024, 1, 1)
+    assert [partition_date(n) for n in ("dt=2024-13-01", "dt=", "2024-01-01", "x=2024-01-01")] == [None] * 4
