@@ -15,20 +15,30 @@ For each day (`data_interval_start` to `data_interval_end`, UTC) this DAG:
    (data files, then `_manifest.json`), updating the `support_conversations` asset;
 6. removes the day's raw staging files, whatever happened.
 
-**Backfill from the UI**: open this DAG, choose *Trigger* → *Backfill*, pick the date range, and
-choose *reprocess behaviour* (`failed`, `completed` or `none`). Each day is one run; runs are
-independent and idempotent: a rerun replaces that day's partition with byte-identical files when
-nothing changed, and never duplicates records. At most `max_active_runs` days run at once.
+**Which day a run curates**: each run's note says it (*Curates dt=YYYY-MM-DD ...*). A scheduled or
+backfilled run curates the day of its logical date. A *Single Run* curates the `day` param when set;
+left empty, Airflow infers the interval that *ended* at the logical date, i.e. the day before it.
 
-**Rerun one day**: clear the run (all tasks) in the grid view. **Dry run**: trigger with
-`publish = false` to validate and write the report without publishing.
+**Backfill from the UI**: open this DAG, choose *Trigger* → *Backfill*, set the *Date Range* (first and
+last day to curate), choose *Reprocess Behavior* (*Missing Runs*, *Missing and Errored Runs* or *All
+Runs*) and *Max Active Runs* (the dialog's default is 1; the DAG allows 2 at once). Each day is one run;
+runs are independent and idempotent: a rerun replaces that day's partition with byte-identical files
+when nothing changed, and never duplicates records.
 
-**Where to look**: the validation report (Data Docs) is under `reports/support_conversations/dt=.../`
-of the output root; quarantined items (references and reasons, never content) under `quarantine/`.
+**Rerun one day**: clear the run (all tasks) in the grid view. **Dry run of any day**, published or
+not: *Trigger* → *Single Run*, keep the default logical date, set `day` to the day and switch `publish`
+off. It validates and writes its report beside the published one (never over it); nothing is published.
+
+**Where to look**: *Training data* in the menu (and each run's *Validation report* tab): every
+partition's state, counts that reconcile, the validation report, quarantine reasons and trends.
+A missing source table, refused credentials or a schema mismatch fail the task at once with the cause;
+only transient errors are retried (with exponential backoff).
 """
 
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -37,6 +47,8 @@ from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_curren
 from airflow.sdk.exceptions import AirflowFailException
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from support_curation.pipeline import Runtime
 
 TRAINING_SET = Asset("curation://training_sets/support_conversations")
@@ -46,15 +58,33 @@ def _runtime(chunk_size: int | None = None) -> Runtime:
     # imports stay inside tasks: parsing this file must not load the pipeline (or Presidio)
     from support_curation.config import get_settings
     from support_curation.pipeline import Interval, Runtime
+    from support_curation.run_day import curated_day, day_interval
 
     context = get_current_context()
     start, end = context["data_interval_start"], context["data_interval_end"]
+    if context["params"].get("day"):  # an explicit day wins over the (manual run's inferred) interval
+        day = curated_day(context["params"]["day"], None)
+        if day is not None:
+            start, end = day_interval(day)
     if start is None or end is None:
-        raise AirflowFailException("this DAG needs a data interval: trigger it with a logical date")
+        raise AirflowFailException("no day to curate: set the `day` param or trigger with a logical date")
     settings = get_settings()
     if chunk_size:
         settings = settings.model_copy(update={"chunk_size": chunk_size})
     return Runtime(Interval.parse(start, end), settings)
+
+
+@contextmanager
+def _fail_fast() -> Iterator[None]:
+    """Fail the task at once on errors no retry can fix (missing table, refused login, schema mismatch)."""
+    from support_curation.failures import permanent_reason
+
+    try:
+        yield
+    except Exception as error:
+        if reason := permanent_reason(error):
+            raise AirflowFailException(reason) from None  # the message names the cause, not the data
+        raise
 
 
 @dag(
@@ -85,6 +115,13 @@ def _runtime(chunk_size: int | None = None) -> Runtime:
             type="boolean",
             description="Publish the validated partition. False = dry run: validate and report only.",
         ),
+        "day": Param(
+            None,
+            type=["null", "string"],
+            format="date",
+            description="The day to curate (UTC). Empty = the run's data interval (for a Single Run: "
+            "the day before its logical date).",
+        ),
     },
 )
 def curate_support_conversations() -> None:
@@ -92,13 +129,15 @@ def curate_support_conversations() -> None:
     def extract(source: str) -> dict:
         from support_curation.pipeline import extract as extract_source
 
-        return extract_source(source, _runtime(get_current_context()["params"]["chunk_size"]))
+        with _fail_fast():
+            return extract_source(source, _runtime(get_current_context()["params"]["chunk_size"]))
 
     @task
     def consent_join(extracts: list[dict]) -> list[dict]:
         from support_curation.pipeline import consent_join as join
 
-        return join(list(extracts), _runtime())
+        with _fail_fast():
+            return join(list(extracts), _runtime())
 
     @task(max_active_tis_per_dagrun=2)
     def redact(consented_chunk: dict) -> dict:
@@ -111,8 +150,16 @@ def curate_support_conversations() -> None:
         from support_curation.pipeline import ValidationFailed
         from support_curation.pipeline import validate as run_validation
 
+        # GX logs ~200 "Skipping registering function" lines at INFO on import: keep the task log readable
+        logging.getLogger("great_expectations._docs_decorators").setLevel(logging.WARNING)
+        context = get_current_context()
         try:
-            return run_validation(list(redacted or []), _runtime())
+            return run_validation(
+                list(redacted or []),
+                _runtime(),
+                dry_run=not context["params"]["publish"],
+                run_id=context["run_id"],
+            )
         except ValidationFailed as failure:  # the message holds counts and a report link only
             raise AirflowFailException(str(failure)) from None
 
@@ -120,13 +167,14 @@ def curate_support_conversations() -> None:
     def publish(extracts: list[dict], consented: list[dict], redacted: list[dict], validation: dict) -> dict:
         from airflow.sdk.exceptions import AirflowSkipException
 
-        from support_curation.pipeline import publish_interval
+        from support_curation.pipeline import publish_interval, record_dry_run
 
-        if not get_current_context()["params"]["publish"]:
-            raise AirflowSkipException("dry run: validated and reported, not published")
-        return publish_interval(
-            list(extracts), list(consented or []), list(redacted or []), validation, _runtime()
-        )
+        context = get_current_context()
+        stages = (list(extracts), list(consented or []), list(redacted or []))
+        if not context["params"]["publish"]:
+            record_dry_run(*stages, _runtime(), run_id=context["run_id"])
+            raise AirflowSkipException("dry run: validated, reported beside the published report")
+        return publish_interval(*stages, validation, _runtime(), run_id=context["run_id"])
 
     @task
     def cleanup_staging() -> int:

@@ -101,6 +101,8 @@ class LimitsPolicy(BaseModel):
 class ValidationPolicy(BaseModel):
     min_records: int = 0
     max_records: int = 2_000_000
+    # per source: fewer conversations than this in a day is a warning on the run and the steward page
+    min_records_by_source: dict[str, int] = Field(default_factory=dict)
 
 
 class RetentionPolicy(BaseModel):

@@ -22,6 +22,22 @@ from support_curation.audit.groups import count_groups
 from support_curation.config import DATASET, get_settings, load_policy
 from support_curation.layout import PartitionRef, partition_name
 from support_curation.records import add_counts, read_jsonl_gz, write_jsonl_gz
+from support_curation.run_status import (
+    DRY_RUN,
+    PUBLISHED,
+    VALIDATED,
+    VALIDATION_RESULT,
+    VALIDATION_SUMMARY,
+    RunStatus,
+    clear_report,
+    read_status,
+    report_folder,
+    report_key,
+    report_result,
+    volume_warnings,
+    write_status,
+)
+from support_curation.run_status import VALIDATION_FAILED as VALIDATION_FAILED_STATE
 from support_curation.sources.chat_exports import extract_chats
 from support_curation.sources.helpdesk import extract_tickets, helpdesk_engine
 
@@ -32,6 +48,7 @@ if TYPE_CHECKING:
 
     from support_curation.config import PipelinePolicy, Settings
     from support_curation.storage import Storage
+    from support_curation.validation import ValidationOutcome
 
 log = logging.getLogger(__name__)
 
@@ -296,8 +313,13 @@ def _review_rows(rt: Runtime, redacted: Iterable[dict[str, Any]]) -> Iterable[di
             yield from read_jsonl_gz(rt.staging, result["review"])
 
 
-def validate(redacted: Sequence[dict[str, Any]], rt: Runtime) -> dict[str, Any]:
-    """Run the expectation suites on the batch; publish the report; quarantine the batch if it fails."""
+def validate(
+    redacted: Sequence[dict[str, Any]], rt: Runtime, *, dry_run: bool = False, run_id: str | None = None
+) -> dict[str, Any]:
+    """Run the expectation suites on the batch; publish the report; quarantine the batch if it fails.
+
+    A dry run writes its report beside the published one (``dry_run/``) and leaves the quarantine alone.
+    """
     from support_curation.validation import build_validation_frame, validate_batch
 
     # The frame holds counts per record, not text: built chunk by chunk, memory stays small.
@@ -315,7 +337,7 @@ def validate(redacted: Sequence[dict[str, Any]], rt: Runtime) -> dict[str, Any]:
             report_dir=Path(tmp),
             run_name=rt.interval.partition,
         )
-        report_uri = _publish_report(rt, Path(tmp), outcome.report_index, outcome.summary())
+        report_uri = _publish_report(rt, outcome, records=records, dry_run=dry_run, run_id=run_id)
     result = {
         "success": outcome.success,
         "records": records,
@@ -323,6 +345,12 @@ def validate(redacted: Sequence[dict[str, Any]], rt: Runtime) -> dict[str, Any]:
         "report": report_uri,
     }
     failed_batch_key = f"{rt.quarantine_prefix}/validation_failed.jsonl.gz"
+    if dry_run and not outcome.success:
+        raise ValidationFailed(
+            f"dry run: validation failed for {rt.interval.partition}, {records} records; report: {report_uri}"
+        )
+    if dry_run:
+        return result
     if outcome.success:
         rt.output.delete([failed_batch_key])  # an earlier failed run of this interval is superseded
         return result
@@ -350,14 +378,22 @@ def _validation_frame(rt: Runtime, rows: list[dict[str, Any]]) -> pd.DataFrame:
     )
 
 
-def _publish_report(rt: Runtime, site: Path, index: Path | None, summary: dict[str, Any]) -> str:
-    """Copy the Data Docs site and a summary under ``reports/``, replacing an earlier run's."""
-    rt.output.delete(rt.output.list(rt.report_prefix + "/"))
-    for path in sorted(p for p in site.rglob("*") if p.is_file()):
-        rt.output.put_bytes(f"{rt.report_prefix}/{path.relative_to(site).as_posix()}", path.read_bytes())
-    rt.output.put_bytes(f"{rt.report_prefix}/validation_summary.json", json.dumps(summary, indent=2).encode())
-    key = f"{rt.report_prefix}/{index.relative_to(site).as_posix()}" if index else rt.report_prefix
-    return rt.output.uri(key)
+def _publish_report(
+    rt: Runtime, outcome: ValidationOutcome, *, records: int, dry_run: bool, run_id: str | None
+) -> str:
+    """Write the report's data (summary, GX results, run status), replacing an earlier run's of the same kind.
+
+    The steward app renders the report pages from these files with its own templates: the GX Data Docs
+    site loads its scripts and styles from CDNs and shows nothing offline, so it is not published.
+    """
+    ref = rt.interval.ref
+    clear_report(rt.output, ref, dry_run=dry_run)
+    result = report_result(outcome.gx_result)
+    for name, body in ((VALIDATION_SUMMARY, outcome.summary()), (VALIDATION_RESULT, result)):
+        rt.output.put_bytes(report_key(ref, name, dry_run=dry_run), json.dumps(body, indent=2).encode())
+    state = VALIDATED if outcome.success else VALIDATION_FAILED_STATE
+    write_status(rt.output, ref, RunStatus.now(state, dry_run=dry_run, run_id=run_id, records=records))
+    return rt.output.uri(report_folder(ref, dry_run=dry_run))
 
 
 # --- 6. publish -----------------------------------------------------------------------------------
@@ -392,8 +428,10 @@ def publish_interval(
     redacted: Sequence[dict[str, Any]],
     validation: dict[str, Any],
     rt: Runtime,
+    *,
+    run_id: str | None = None,
 ) -> dict[str, Any]:
-    """Publish the validated batch atomically (data files, then the manifest)."""
+    """Publish the validated batch atomically (data files, then the manifest), then its run status."""
     if not validation.get("success"):
         raise ValidationFailed("refusing to publish a batch that did not pass validation")
     counts = reconcile(extracts, consented, redacted)
@@ -419,8 +457,45 @@ def publish_interval(
         },
     )
     log.info("published %s: %s", rt.interval.partition, counts)
+    _write_run_status(rt, PUBLISHED, manifest.body["counts"], dry_run=False, run_id=run_id)
     # the manifest's counts: k-anonymity suppression moves records from published to excluded
     return {"manifest": manifest.uri, "counts": manifest.body["counts"], "files": len(manifest.files)}
+
+
+def record_dry_run(
+    extracts: Sequence[dict[str, Any]],
+    consented: Sequence[dict[str, Any]],
+    redacted: Sequence[dict[str, Any]],
+    rt: Runtime,
+    *,
+    run_id: str | None = None,
+) -> dict[str, Any]:
+    """A dry run's end: reconcile and record the counts beside its report; nothing is published."""
+    counts = reconcile(extracts, consented, redacted)
+    _write_run_status(rt, DRY_RUN, counts, dry_run=True, run_id=run_id)
+    log.info("dry run of %s: not published; %s", rt.interval.partition, counts)
+    return {"counts": counts, "report": rt.output.uri(report_folder(rt.interval.ref, dry_run=True))}
+
+
+def _write_run_status(
+    rt: Runtime, state: str, counts: dict[str, Any], *, dry_run: bool, run_id: str | None
+) -> None:
+    """The run's final status beside its report: when, which run, the reconciled counts, volume warnings."""
+    warnings = volume_warnings(
+        counts.get("extracted_by_source", {}), rt.policy.validation.min_records_by_source
+    )
+    for warning in warnings:
+        log.warning("%s: %s", rt.interval.partition, warning)
+    earlier = read_status(rt.output, rt.interval.ref, dry_run=dry_run) or {}
+    status = RunStatus.now(
+        state,
+        dry_run=dry_run,
+        run_id=run_id or earlier.get("run_id"),
+        records=counts.get("published"),
+        counts=counts,
+        warnings=warnings,
+    )
+    write_status(rt.output, rt.interval.ref, status)
 
 
 # --- 7. clean up ----------------------------------------------------------------------------------

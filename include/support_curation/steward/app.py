@@ -1,40 +1,39 @@
 """The stewards' FastAPI app: routes only; reads are in :mod:`.queries`, markup in the templates.
 
 The app knows nothing of Airflow. Whoever mounts it (the Airflow plugin, a test) passes the
-authentication dependency and, optionally, how to find the partition a DAG run writes.
+authentication dependency and, optionally, a :class:`~.runs.RunSource` that tells which runs curate
+which partition and how they stand.
 """
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from support_curation.steward import pages, queries, urls
+from support_curation.run_status import DRY_RUN_FOLDER
+from support_curation.steward import charts, pages, queries, urls
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from fastapi.params import Depends
 
+    from support_curation.steward.runs import RunSource
     from support_curation.storage import Storage
 
-# Our own pages load nothing but the app's stylesheet; nothing may call out or frame them elsewhere.
+# Our pages load nothing but the app's stylesheet; nothing may call out or frame them elsewhere.
 PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; connect-src 'none'; frame-ancestors 'self'",
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "no-store",
-}
-# Stored report files (validation reports); the same rules, plus inline styles and scripts they carry.
-REPORT_HEADERS = {
-    "Content-Security-Policy": "default-src 'self' 'unsafe-inline' data:; connect-src 'none'; "
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; connect-src 'none'; "
     "frame-ancestors 'self'",
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
 }
-STATIC_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".js": "text/javascript"}
+STATIC_TYPES = {".css": "text/css", ".svg": "image/svg+xml"}
+REPORT_DATA = {"validation_summary.json", "validation_result.json", "run_status.json"}
 
 
 def _html(body: str) -> HTMLResponse:
@@ -43,10 +42,13 @@ def _html(body: str) -> HTMLResponse:
 
 def with_urls(summary: dict[str, Any]) -> dict[str, Any]:
     """A partition summary plus the links the pages and API clients follow."""
+    dataset, partition = summary["dataset"], summary["partition"]
     page = summary.get("report_page")
+    dry_page = (summary.get("dry_run") or {}).get("report_page")
     return summary | {
-        "url": urls.partition_url(summary["dataset"], summary["partition"]),
-        "report": urls.report_url(summary["dataset"], summary["partition"], page) if page else None,
+        "url": urls.partition_url(dataset, partition),
+        "report": urls.report_url(dataset, partition, page) if page else None,
+        "dry_run_report": urls.report_url(dataset, partition, dry_page) if dry_page else None,
     }
 
 
@@ -54,13 +56,13 @@ def create_app(
     storage: Callable[[], Storage],
     *,
     dependencies: Sequence[Depends] = (),
+    runs: RunSource | None = None,
     runs_dataset: str | None = None,
-    partition_for_run: Callable[[str, str], str | None] | None = None,
 ) -> FastAPI:
     """The steward app; ``dependencies`` guard every route (the plugin passes the api-server's auth).
 
-    ``runs_dataset`` and ``partition_for_run(dag_id, run_id)`` serve a DAG run's tab: the run's
-    partition page. Without them the ``/runs/...`` route answers 404.
+    ``runs`` (with ``runs_dataset``, the dataset the runs write) adds each partition's latest run to
+    its state, and serves a DAG run's tab: the page of the partition it curates.
     """
     app = FastAPI(
         title="Training data (stewards)",
@@ -71,16 +73,30 @@ def create_app(
         openapi_url=None,
     )
 
+    def summaries(
+        lake: Storage, dataset: str, statuses: list[queries.PartitionStatus]
+    ) -> list[dict[str, Any]]:
+        latest = runs.latest_runs([s.partition for s in statuses]) if runs and dataset == runs_dataset else {}
+        return [with_urls(queries.partition_summary(s, latest.get(s.partition))) for s in statuses]
+
+    def one(lake: Storage, dataset: str, partition: str) -> dict[str, Any]:
+        try:
+            status = queries.partition_status(lake, dataset, partition)
+        except ValueError:
+            status = None
+        if status is None:
+            raise HTTPException(404, "no such partition")
+        return summaries(lake, dataset, [status])[0]
+
     @app.get("/", response_class=HTMLResponse)
     def index() -> HTMLResponse:
         lake = storage()
         overview = {
-            dataset: [
-                with_urls(queries.partition_summary(s)) for s in queries.partition_statuses(lake, dataset)
-            ]
+            dataset: summaries(lake, dataset, queries.partition_statuses(lake, dataset))
             for dataset in queries.list_datasets(lake)
         }
-        return _html(pages.render_index(lake.root, overview))
+        trends = {dataset: charts.trend_charts(rows) for dataset, rows in overview.items()}
+        return _html(pages.render_index(lake.root, overview, trends))
 
     @app.get("/api/datasets")
     def datasets() -> JSONResponse:
@@ -88,37 +104,47 @@ def create_app(
 
     @app.get("/api/datasets/{dataset}/partitions")
     def partitions(dataset: str) -> JSONResponse:
+        lake = storage()
         try:
-            statuses = queries.partition_statuses(storage(), dataset)
+            statuses = queries.partition_statuses(lake, dataset)
         except ValueError:
             raise HTTPException(404, "no such dataset") from None
-        return JSONResponse([with_urls(queries.partition_summary(s)) for s in statuses])
+        return JSONResponse(summaries(lake, dataset, statuses))
 
     @app.get("/api/datasets/{dataset}/partitions/{partition}")
     def partition_json(dataset: str, partition: str) -> JSONResponse:
-        return JSONResponse(with_urls(queries.partition_summary(_status(storage(), dataset, partition))))
+        return JSONResponse(one(storage(), dataset, partition))
 
     @app.get("/datasets/{dataset}/{partition}", response_class=HTMLResponse)
     def partition(dataset: str, partition: str) -> HTMLResponse:
         lake = storage()
-        summary = with_urls(queries.partition_summary(_status(lake, dataset, partition)))
+        summary = one(lake, dataset, partition)
         return _html(pages.render_partition(summary, queries.quarantine_reasons(lake, dataset, partition)))
 
     @app.get("/reports/{dataset}/{partition}/{path:path}")
     def report(dataset: str, partition: str, path: str) -> Response:
+        """A run's validation report, rendered from its stored results; or one of those JSON files."""
+        dry_run = path == DRY_RUN_FOLDER or path.startswith(DRY_RUN_FOLDER + "/")
+        page = path.removeprefix(DRY_RUN_FOLDER).lstrip("/")
+        if page in REPORT_DATA:
+            return _report_data(storage(), dataset, partition, path)
         try:
-            found = queries.report_file(storage(), dataset, partition, path)
+            found = queries.validation_report(storage(), dataset, partition, dry_run=dry_run)
         except ValueError:
             found = None
         if found is None:
-            raise HTTPException(404, "no such report file")
-        body, media_type = found
-        return Response(body, media_type=media_type, headers=REPORT_HEADERS)
+            raise HTTPException(404, "no validation report for this partition")
+        if page in ("", queries.REPORT_INDEX):
+            return _html(pages.render_report(found))
+        suite = page.removeprefix(urls.SUITES + "/").removesuffix(".html")
+        if page.startswith(urls.SUITES + "/") and suite in found["suites"]:
+            return _html(pages.render_suite(found, suite))
+        raise HTTPException(404, "no such report page")
 
     @app.get("/runs/{dag_id}/{run_id}")
     def run_report(dag_id: str, run_id: str) -> RedirectResponse:
-        """A DAG run's tab: to the page of the partition the run writes."""
-        name = partition_for_run(dag_id, run_id) if partition_for_run and runs_dataset else None
+        """A DAG run's tab: to the page of the partition the run curates."""
+        name = runs.partition_for_run(dag_id, run_id) if runs and runs_dataset else None
         if name is None or runs_dataset is None:
             raise HTTPException(404, "this run writes no training-set partition")
         return RedirectResponse(urls.partition_url(runs_dataset, name), status_code=307)
@@ -135,11 +161,11 @@ def create_app(
     return app
 
 
-def _status(lake: Storage, dataset: str, partition: str) -> queries.PartitionStatus:
+def _report_data(lake: Storage, dataset: str, partition: str, path: str) -> JSONResponse:
     try:
-        status = queries.partition_status(lake, dataset, partition)
+        found = queries.report_file(lake, dataset, partition, path)
     except ValueError:
-        status = None
-    if status is None:
-        raise HTTPException(404, "no such partition")
-    return status
+        found = None
+    if found is None:
+        raise HTTPException(404, "no such report file")
+    return JSONResponse(json.loads(found[0]), headers=PAGE_HEADERS)
