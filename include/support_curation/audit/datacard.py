@@ -37,6 +37,9 @@ LIMITATIONS = (
     "by intent or product is not measured; topics are the sensitive-topic flags only.",
     "Representation counts under k_min are masked in this card, but shares and ratios of small groups "
     "remain approximate indications of them; the full report is in the audit area (restricted).",
+    "Aggregates count the true segment, topic and channel of published records (cells under k_min "
+    "suppressed); set beside the generalised records they narrow down what `other` stands for, in "
+    "groups of at least k_min.",
     "Consent enforcement after publication (revocations, erasure) rewrites partitions; this card "
     "describes the partition as first published.",
 )

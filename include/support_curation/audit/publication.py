@@ -206,7 +206,9 @@ def publish_audited(
                 shown = plan.apply(record)
                 if shown is None:
                     continue
-                cells[aggregates.cell_key(shown, agg_dims)] += 1
+                # aggregates count true values (segment premium, not "other"): their own small-cell
+                # suppression protects them, and analysts get the resolution k-anonymity took away
+                cells[aggregates.cell_key(record, agg_dims)] += 1
                 yield shown, customer_id
 
         manifest = publish_partition(
