@@ -71,7 +71,11 @@ def _runtime(chunk_size: int | None = None) -> Runtime:
     settings = get_settings()
     if chunk_size:
         settings = settings.model_copy(update={"chunk_size": chunk_size})
-    return Runtime(Interval.parse(start, end), settings)
+    from support_curation import logscrub
+
+    logscrub.install()  # the last line of defence: no record text in this task's log
+    # the run id keys the run's staging, so two runs of the same day never share (or delete) files
+    return Runtime(Interval.parse(start, end), settings, run_id=context["run_id"])
 
 
 @contextmanager
@@ -95,6 +99,8 @@ def _fail_fast() -> Iterator[None]:
     catchup=False,  # history is loaded on purpose, with a backfill, not by accident at deploy time
     max_active_runs=2,
     max_active_tasks=4,
+    # below staging_orphan_hours (24 h by default), so the staging sweeper never takes a live run's files
+    dagrun_timeout=timedelta(hours=12),
     tags=["curation", "pii", "training-data"],
     doc_md=__doc__,
     default_args={
@@ -102,6 +108,8 @@ def _fail_fast() -> Iterator[None]:
         "retries": 2,
         "retry_delay": timedelta(minutes=2),
         "retry_exponential_backoff": True,
+        # every task: no input (a keyset that stops moving, a stuck read) can hold a worker for ever
+        "execution_timeout": timedelta(hours=2),
     },
     params={
         "chunk_size": Param(
@@ -176,11 +184,20 @@ def curate_support_conversations() -> None:
             raise AirflowSkipException("dry run: validated, reported beside the published report")
         return publish_interval(*stages, validation, _runtime(), run_id=context["run_id"])
 
-    @task
+    @task(execution_timeout=timedelta(minutes=30))
     def cleanup_staging() -> int:
         from support_curation.pipeline import cleanup_staging as cleanup
 
         return cleanup(_runtime())
+
+    @task(execution_timeout=timedelta(minutes=30))
+    def sweep_orphaned_staging() -> int:
+        """Staging of runs killed before their cleanup (SIGKILL, a lost worker), older than N hours."""
+        from support_curation import logscrub
+        from support_curation.pipeline import sweep_staging
+
+        logscrub.install()
+        return len(sweep_staging())
 
     extracts = extract.expand(source=["tickets", "chat"])
     consented = consent_join(extracts)
@@ -189,6 +206,7 @@ def curate_support_conversations() -> None:
     published = publish(extracts, consented, redacted, validation)
     # a teardown: runs whatever happened, and does not decide the run's state
     published >> cleanup_staging().as_teardown()
+    sweep_orphaned_staging()  # independent of this run's stages: it only removes other runs' leftovers
 
 
 curate_support_conversations()

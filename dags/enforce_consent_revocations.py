@@ -50,6 +50,8 @@ from airflow.sdk import CronTriggerTimetable, Param, dag, get_current_context, t
         "retries": 3,
         "retry_delay": timedelta(minutes=5),
         "retry_exponential_backoff": True,
+        # every task: a rewrite that hangs must not hold a worker (and a partition lock) for ever
+        "execution_timeout": timedelta(hours=2),
     },
     params={
         "full_scan": Param(

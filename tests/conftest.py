@@ -36,6 +36,8 @@ _TEST_ENV = {
     "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{_AIRFLOW_HOME}/airflow.db",
     "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
     "GX_ANALYTICS_ENABLED": "false",
+    # demo mode: the settings accept the built-in demo key (outside it a real CURATION_HMAC_KEY is required)
+    "CURATION_DEMO": "1",
 }
 os.environ.update(_TEST_ENV)
 

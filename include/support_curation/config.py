@@ -26,7 +26,15 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATASET = "support_conversations"
 # Only for the embedded demo: a deployment sets CURATION_HMAC_KEY (a secret) and the demo key is refused.
 DEMO_HMAC_KEY = "demo-key-not-secret"
+# A shorter key could be guessed, and with it every subject hash reverses to a customer id.
+MIN_HMAC_KEY_BYTES = 32
+
+
 STATE_CONN_ID = "curation_state"  # the review decision log, when this connection exists
+
+
+class HmacKeyRefused(RuntimeError):
+    """The record-id key is missing, too short, or the demo key outside demo mode. Never carries the key."""
 
 
 class Settings(BaseSettings):
@@ -44,11 +52,32 @@ class Settings(BaseSettings):
     staging_root: str | None = None  # worker-shared scratch space for one run (raw data: restricted)
     aws_conn_id: str | None = None  # Airflow connection for every s3:// root
     s3_endpoint_url: str | None = None  # used when no aws_conn_id is given (e.g. MinIO)
-    hmac_key: SecretStr = SecretStr(DEMO_HMAC_KEY)
+    # required outside demo mode; only `curate demo`, `make up` and the tests set CURATION_DEMO=1
+    hmac_key: SecretStr = SecretStr("")
+    demo: bool = False
     policy_path: Path = Field(default_factory=lambda: policy_file("pipeline_v1.yaml"))
     chunk_size: int = Field(default=200, ge=1)  # conversations per redaction task
+    # staging of a run older than this is an orphan (a killed run); keep it above the DAG's dagrun_timeout
+    staging_orphan_hours: float = Field(default=24, gt=0)
     state_conn_id: str | None = None  # Airflow connection of the review decision log
     state_url: str | None = None  # or a SQLAlchemy URL; default: SQLite under data_dir
+
+    @model_validator(mode="after")
+    def _hmac_key_is_a_secret(self) -> Settings:
+        # Fails closed: a missing key used to fall back to the demo key silently, and with a known key
+        # every subject hash reverses to a customer id. Raised as a RuntimeError, not a ValueError, so
+        # pydantic does not wrap it into a message that could print the input.
+        key = self.hmac_key.get_secret_value()
+        if not key:
+            if not self.demo:
+                raise HmacKeyRefused("CURATION_HMAC_KEY is not set: it is required outside demo mode")
+            object.__setattr__(self, "hmac_key", SecretStr(DEMO_HMAC_KEY))  # frozen model: set once, here
+        elif key == DEMO_HMAC_KEY:
+            if not self.demo:
+                raise HmacKeyRefused("CURATION_HMAC_KEY is the demo key: refused outside demo mode")
+        elif len(key.encode("utf-8", "surrogatepass")) < MIN_HMAC_KEY_BYTES:
+            raise HmacKeyRefused(f"CURATION_HMAC_KEY is shorter than {MIN_HMAC_KEY_BYTES} bytes: refused")
+        return self
 
     @property
     def resolved_helpdesk_url(self) -> str:
@@ -170,6 +199,8 @@ class PipelinePolicy(BaseModel):
     version: str
     purpose: str
     scope_by_channel: dict[str, str]
+    # the zone of source timestamps written without an offset (an IANA name); UTC unless said otherwise
+    naive_timezone: str = "UTC"
     redaction_policy: str
     minimise: MinimisePolicy
     limits: LimitsPolicy = LimitsPolicy()

@@ -9,15 +9,19 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
+import traceback
+import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from sqlalchemy.exc import StatementError
 
 from support_curation import consent
+from support_curation import staging as run_staging
 from support_curation.audit.groups import count_groups
 from support_curation.config import DATASET, get_settings, load_policy
 from support_curation.layout import PartitionRef, partition_name
@@ -60,6 +64,20 @@ class ValidationFailed(RuntimeError):
     """The batch failed validation; it was quarantined and nothing was published. Message: counts only."""
 
 
+class InputError(RuntimeError):
+    """Input a source could not turn into quarantine items. Message: the error's type and location only."""
+
+
+# what reading input can raise whose message may quote the input
+_INPUT_ERRORS = (UnicodeError, ValueError, LookupError, TypeError, RecursionError, StatementError)
+
+
+def _location(error: BaseException) -> str:
+    """``file.py:line`` of the innermost frame: enough to find the bug, nothing of the data."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "unknown"
+
+
 class CountsDoNotReconcile(RuntimeError):
     """Records went missing between stages: refuse to publish."""
 
@@ -95,10 +113,15 @@ class Interval:
 class Runtime:
     """Settings, policy and storages for one interval; storages and engines open lazily."""
 
-    def __init__(self, interval: Interval, settings: Settings | None = None) -> None:
+    def __init__(
+        self, interval: Interval, settings: Settings | None = None, run_id: str | None = None
+    ) -> None:
         self.interval = interval
         self.settings = settings or get_settings()
         self.policy: PipelinePolicy = load_policy(self.settings.policy_path)
+        # the DAG passes its run id, so every task of a run finds the same staging; anything else
+        # (the CLI, tests) is a run of its own
+        self.run_id = run_id or f"local__{uuid.uuid4().hex}"
 
     def _open(self, root: str) -> Storage:
         return self.settings.open_storage(root)
@@ -125,7 +148,8 @@ class Runtime:
 
     @property
     def staging_prefix(self) -> str:
-        return f"{DATASET}/{self.interval.partition}"
+        """This run's staging folder: concurrent runs of the same day never share one."""
+        return run_staging.run_folder(DATASET, self.interval.partition, self.run_id)
 
     @property
     def quarantine_prefix(self) -> str:
@@ -148,7 +172,9 @@ class Runtime:
 def extract(source: str, rt: Runtime) -> dict[str, Any]:
     """Stage one source's conversations for the interval; quarantine bad input with reasons."""
     prefix = f"{rt.staging_prefix}/extracted/{source}"
-    rt.staging.delete(rt.staging.list(prefix + "/"))  # a rerun starts clean
+    # the marker first (wall clock: it dates the folder for the sweeper), then a rerun starts clean
+    run_staging.mark_started(rt.staging, rt.staging_prefix, datetime.now(UTC))
+    rt.staging.delete(rt.staging.list(prefix + "/"))
     common = {
         "start": rt.interval.start,
         "end": rt.interval.end,
@@ -158,13 +184,18 @@ def extract(source: str, rt: Runtime) -> dict[str, Any]:
         "prefix": prefix,
         "chunk_size": rt.settings.chunk_size,
     }
-    if source == "tickets":
-        batch = extract_tickets(rt.helpdesk, **common)
-    elif source == "chat":
-        batch = extract_chats(rt.landing, rt.helpdesk, **common)
-    else:
+    if source not in ("tickets", "chat"):
         raise ValueError(f"unknown source {source!r}")
-    result = batch.result(source)
+    try:
+        if source == "tickets":
+            batch = extract_tickets(rt.helpdesk, **common)
+        else:
+            batch = extract_chats(rt.landing, rt.helpdesk, **common)
+        result = batch.result(source)
+    except _INPUT_ERRORS as error:
+        # the sources turn bad input into quarantine items; anything left is re-raised as its type and
+        # where it happened, because such messages quote the input (a decoder's, a driver's)
+        raise InputError(f"{type(error).__name__} at {_location(error)} extracting {source}") from None
     # quarantine entries hold a reference and a reason, never content
     write_jsonl_gz(rt.output, f"{rt.quarantine_prefix}/extract-{source}.jsonl.gz", batch.quarantine)
     log.info(
@@ -502,10 +533,21 @@ def _write_run_status(
 
 
 def cleanup_staging(rt: Runtime) -> int:
-    """Raw data must not outlive the run: remove the interval's staging files."""
+    """Raw data must not outlive the run: remove this run's staging files."""
     keys = rt.staging.list(rt.staging_prefix + "/")
     rt.staging.delete(keys)
     return len(keys)
+
+
+def sweep_staging(settings: Settings | None = None, *, now: datetime | None = None) -> list[str]:
+    """Remove staging left by runs killed before their cleanup, older than ``staging_orphan_hours``."""
+    settings = settings or get_settings()
+    return run_staging.sweep(
+        settings.open_storage(settings.resolved_staging_root),
+        DATASET,
+        now=now or datetime.now(UTC),  # staging age is wall-clock time, whatever interval a run covers
+        older_than=timedelta(hours=settings.staging_orphan_hours),
+    )
 
 
 def run_interval(interval: Interval, settings: Settings | None = None) -> dict[str, Any]:

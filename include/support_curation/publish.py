@@ -5,6 +5,11 @@ new version of a partition never overwrites a file the current manifest lists. O
 new data files, new subject index, then ``_manifest.json`` (one atomic put: the switch), then the
 files no manifest lists any more are removed. A failure at any point leaves the previous version
 readable and complete; the same rows give the same names and bytes, so a rerun changes nothing.
+
+Every write of a partition holds its lock (:func:`partition_lock`, an object in the output storage): two
+runs of the same day, an enforcement rewrite and a review decision never interleave. A rewrite that reads
+the current version first (enforcement, review) takes the lock around its read too; the lock is
+re-entrant, so the ``publish_partition`` inside it does not wait for itself.
 """
 
 from __future__ import annotations
@@ -19,7 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from support_curation.config import PROJECT_ROOT
 from support_curation.layout import Area, PartitionRef, area_prefix
-from support_curation.records import WrittenFile, encode_jsonl_gz, read_jsonl_gz, subject_id
+
+# re-exported: every rewriter takes the partition lock through this module
+from support_curation.partition_lock import PartitionLocked as PartitionLocked
+from support_curation.partition_lock import partition_lock as partition_lock
+from support_curation.records import WrittenFile, encode_jsonl_gz, key_id, read_jsonl_gz, subject_id
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -71,6 +80,22 @@ def publish_partition(
     ``subjects_hashed`` the rows carry subject hashes instead of customer ids: a rewrite of a published
     partition (consent enforcement) only has the index's hashes, never the raw ids.
     """
+    with partition_lock(storage, dataset, partition):
+        return _publish(
+            storage, dataset, partition, rows, hmac_key, metadata, records_per_part, subjects_hashed
+        )
+
+
+def _publish(
+    storage: Storage,
+    dataset: str,
+    partition: str,
+    rows: Iterable[tuple[dict[str, Any], str]],
+    hmac_key: str,
+    metadata: dict[str, Any],
+    records_per_part: int,
+    subjects_hashed: bool,
+) -> Manifest:
     prefix = partition_prefix(dataset, partition)
     existing = set(storage.list(prefix + "/"))
 
@@ -102,6 +127,8 @@ def publish_partition(
         "records": sum(f.records for f in files),
         "subject_index": _relative(subject_file, prefix),
         "code_version": code_version(),
+        # which key made the record ids and subject hashes (a rewrite carries the original's over)
+        **({} if subjects_hashed else {"key_id": key_id(hmac_key)}),
         **metadata,
     }
     storage.put_bytes(f"{prefix}/{MANIFEST}", json.dumps(body, indent=2, sort_keys=True).encode())

@@ -27,6 +27,16 @@ def subject_id(key: str, customer_id: str) -> str:
     return record_id(key, "customer", customer_id)
 
 
+def key_id(key: str) -> str:
+    """A short, public name for a key (8 hex), recorded in manifests so keys can be rotated.
+
+    A hash of an HMAC under the key, not of the key itself: it says which key made a partition and
+    nothing that helps to guess it.
+    """
+    tag = hmac.new(key.encode(), b"key-id", hashlib.sha256).digest()
+    return hashlib.sha256(tag).hexdigest()[:8]
+
+
 @dataclass(frozen=True)
 class WrittenFile:
     key: str

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.integration
 
 DAY_OK = date(2024, 5, 6)
 DAY_FAIL = date(2024, 5, 7)
-HMAC_KEY = "integration-test-key"
+HMAC_KEY = "integration-test-key-of-at-least-32-bytes"  # shorter keys are refused
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from support_curation.sources.common import (
     MESSAGE_TOO_LONG,
     NO_USABLE_MESSAGES,
     SCHEMA_ERROR,
+    opaque_ref,
 )
 from support_curation.sources.helpdesk import extract_tickets
 from support_curation.storage import open_storage
@@ -218,8 +219,9 @@ def test_chat_lines_are_staged_or_quarantined_with_a_reason(engine, tmp_path):
     assert [m["role"] for m in staged[0]["messages"]] == ["customer", "agent", "agent"]
     assert "unexpected_field" not in json.dumps(staged)
     assert staged[0]["known_identifiers"]["PERSON"][0] == "Odalys Quenneville"
-    assert {item["ref"].split(":")[0] for item in batch.quarantine} == {
-        "chats/dt=2024-02-01/chats-00000.jsonl"
+    # references are a hash of the file name plus a line number: file names can hold personal data
+    assert {item["ref"].rsplit(":", 1)[0] for item in batch.quarantine} == {
+        opaque_ref("chats/dt=2024-02-01/chats-00000.jsonl")
     }
 
 
@@ -247,6 +249,8 @@ def test_ticket_pages_cover_the_interval_once_across_ties(tmp_path):
         conn.execute(insert(schema.tickets), inside + edges)
     with engine.connect() as conn:
         pages = list(_ticket_pages(conn, START, END, page=7))
-    seen = [row["ticket_id"] for page in pages for row in page]
+    # the database is asked for a window 14 hours wider (stored offsets); it marks what it placed inside
+    seen = [row["ticket_id"] for page in pages for row in page if row["in_interval"]]
     assert sorted(seen) == sorted(t["ticket_id"] for t in inside)
-    assert len(seen) == len(set(seen)) and all(len(page) <= 7 for page in pages)
+    everything = [row["ticket_id"] for page in pages for row in page]
+    assert len(everything) == len(set(everything)) and all(len(page) <= 7 for page in pages)

@@ -1,32 +1,50 @@
-"""Chat exports: ``chats/dt=YYYY-MM-DD/*.jsonl`` files, one chat per line, in a folder or under an S3 prefix.
+"""Chat exports: ``chats/dt=YYYY-MM-DD/*.jsonl`` (or ``.jsonl.gz``, any case) files, one chat per line.
 
-Every line is accounted for: a chat in the interval is staged, or quarantined with a reason (bad
-encoding, not JSON, wrong shape, too big); the reason never carries the line's content.
+Every line is accounted for exactly once across runs:
+
+- a chat belongs to the interval its ``ended_at`` falls in (UTC), not to its folder: each run also reads
+  the neighbouring ``dt=`` folders for stragglers (a late export, a time zone that moves the chat into
+  the next UTC day);
+- a line that cannot be read (bad encoding, not JSON, too deep, wrong shape, no readable ``ended_at``)
+  belongs to the run of its own folder, which quarantines it with a reason;
+- a chat filed more than a day away from its ``ended_at`` is quarantined by its folder's run
+  (``misfiled``), since no run would look for it there;
+- files that do not follow the naming, or cannot be read (a link out of the landing root, a broken
+  gzip), are quarantined as files by their folder's run.
+
+Quarantine references are hashes of the file name plus a line number: file names and chat ids can hold
+personal data (an exporter that names files after the customer's email), so neither is ever written.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+import re
+import zlib
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from support_curation.records import record_id
+from support_curation.layout import partition_name
 from support_curation.sources.common import (
     BAD_ENCODING,
+    BAD_TIMESTAMP,
     MALFORMED_JSON,
-    NO_USABLE_MESSAGES,
+    MISFILED,
     SCHEMA_ERROR,
+    UNEXPECTED_FILE,
+    UNREADABLE_FILE,
     ExtractBatch,
-    agent_identifiers,
-    check_limits,
-    clean_text,
-    customer_identifiers,
-    merge_identifiers,
+    is_encodable,
+    opaque_ref,
     rows_by_key,
 )
+from support_curation.sources.contract import CHAT, stage_conversation
 from support_curation.sources.helpdesk_schema import agents, customers
+from support_curation.sources.timestamps import TimestampError, parse_timestamp, zone
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -36,62 +54,83 @@ if TYPE_CHECKING:
     from support_curation.config import PipelinePolicy
     from support_curation.storage import Storage
 
-SOURCE = "chat"
+SOURCE = CHAT
+LANDING_FOLDER = "chats"
+# an export file: any name ending .jsonl or .jsonl.gz, in any letter case
+EXPORT_FILE = re.compile(r"[^/]+\.jsonl(\.gz)?", re.IGNORECASE)
+# a chat may sit at most this many days from its ended_at day and still be found by its run
+STRAGGLER_DAYS = 1
 
 
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="ignore")  # unknown fields are minimised away, not an error
 
-    sender: Literal["customer", "agent", "bot"]
+    sender: str | None = None  # roles the policy does not keep (system, unknown) are dropped
     agent_id: str | None = None
-    text: str
-    sent_at: datetime | None = None
+    text: str | None = None
 
 
 class ChatExport(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     chat_id: str
-    customer_id: str
-    started_at: datetime
-    ended_at: datetime
+    customer_id: str | None = None  # missing: quarantined by the contract (no consent can be found)
+    ended_at: str | int | float | datetime | None = None  # read by the one timestamp parser
     messages: list[ChatMessage]
 
 
+def _days(start: datetime, end: datetime) -> list[date]:
+    """The UTC days ``[start, end)`` touches."""
+    first = start.astimezone(UTC).date()
+    last = (end.astimezone(UTC) - timedelta(microseconds=1)).date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
 def partition_prefixes(start: datetime, end: datetime) -> list[str]:
-    """The ``dt=`` partitions that can hold chats ending in ``[start, end)``."""
-    day = start.date()
-    prefixes = []
-    while datetime.combine(day, datetime.min.time(), tzinfo=start.tzinfo) < end:
-        prefixes.append(f"chats/dt={day.isoformat()}/")
-        day += timedelta(days=1)
-    return prefixes
+    """The ``dt=`` folders of the days ``[start, end)`` touches: this run owns what is filed there."""
+    return [f"{LANDING_FOLDER}/{partition_name(day)}/" for day in _days(start, end)]
 
 
-def _lines(landing: Storage, start: datetime, end: datetime) -> Iterator[tuple[str, bytes]]:
-    for prefix in partition_prefixes(start, end):
-        for key in landing.list(prefix):
-            if not key.endswith(".jsonl"):
-                continue
-            for number, line in enumerate(landing.iter_lines(key), start=1):  # streamed: exports are big
-                if line.strip():
-                    yield f"{key}:{number}", line
+def _folders(start: datetime, end: datetime) -> list[tuple[date, bool]]:
+    """Every folder to read, with whether this run owns it (own days, then the neighbours either side)."""
+    own = _days(start, end)
+    before = [own[0] - timedelta(days=n) for n in range(STRAGGLER_DAYS, 0, -1)]
+    after = [own[-1] + timedelta(days=n) for n in range(1, STRAGGLER_DAYS + 1)]
+    return [(d, False) for d in before] + [(d, True) for d in own] + [(d, False) for d in after]
+
+
+def _file_lines(landing: Storage, key: str) -> Iterator[bytes]:
+    if key.lower().endswith(".gz"):
+        # compressed exports are read whole (they are small) and decompressed as a stream
+        with gzip.GzipFile(fileobj=io.BytesIO(landing.get_bytes(key))) as handle:
+            for line in handle:
+                yield from line.splitlines()
+    else:
+        yield from landing.iter_lines(key)  # streamed: exports are big
+
+
+# what a file that cannot be read raises: a key that escapes the landing root (a symlink out of it),
+# a broken gzip, a folder or a file the worker may not read; network errors still fail the task (retry)
+_UNREADABLE = (ValueError, EOFError, zlib.error, gzip.BadGzipFile, PermissionError, IsADirectoryError)
 
 
 def _parse(line: bytes) -> ChatExport | str:
-    """The chat, or the quarantine reason."""
+    """The chat, or the quarantine reason (never the content, never the parser's message)."""
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError:
         return BAD_ENCODING
     try:
         payload = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # RecursionError: nesting deeper than the parser goes
         return MALFORMED_JSON
     try:
-        return ChatExport.model_validate(payload)
-    except ValidationError:
+        chat = ChatExport.model_validate(payload)
+    except (ValidationError, RecursionError):
         return SCHEMA_ERROR
+    if not is_encodable(chat.chat_id):  # "\ud800" in JSON decodes to a lone surrogate
+        return BAD_ENCODING
+    return chat
 
 
 def extract_chats(
@@ -107,7 +146,8 @@ def extract_chats(
     chunk_size: int,
 ) -> ExtractBatch:
     """Stage every chat that ended in ``[start, end)``; customer and agent details come from the helpdesk."""
-    batch = ExtractBatch(staging=staging, prefix=prefix, chunk_size=chunk_size)
+    batch = ExtractBatch(staging=staging, prefix=prefix, chunk_size=chunk_size, hmac_key=hmac_key)
+    naive_tz = zone(policy.naive_timezone)
     pending: list[tuple[str, ChatExport]] = []
 
     def stage(pending: list[tuple[str, ChatExport]]) -> None:
@@ -118,16 +158,36 @@ def extract_chats(
             staff_ids = {m.agent_id for _, c in pending for m in c.messages if m.agent_id}
             staff = rows_by_key(conn, agents, agents.c.agent_id, staff_ids)
         for ref, chat in pending:
-            _stage_chat(batch, ref, chat, people, staff, policy, hmac_key)
+            involved = sorted({m.agent_id for m in chat.messages if m.agent_id})
+            outcome = stage_conversation(
+                source=SOURCE,
+                source_id=chat.chat_id,
+                customer_id=chat.customer_id,
+                channel=CHAT,
+                turns=((m.sender, m.text) for m in chat.messages),
+                customer=people.get(chat.customer_id) if chat.customer_id else None,
+                agents=[staff[a] for a in involved if a in staff],
+                extra_identifiers=None,
+                policy=policy,
+                hmac_key=hmac_key,
+            )
+            batch.take(ref, outcome, chat.customer_id)
 
-    for ref, line in _lines(landing, start, end):
-        parsed = _parse(line)
+    for ref, owned, folder_day, parsed in _read(landing, start, end, batch):
         if isinstance(parsed, str):
-            batch.quarantine_item(ref, parsed)
+            if owned:
+                batch.quarantine_item(ref, parsed)
             continue
-        ended = parsed.ended_at if parsed.ended_at.tzinfo else parsed.ended_at.replace(tzinfo=start.tzinfo)
+        try:
+            ended = parse_timestamp(parsed.ended_at, naive_tz)
+        except TimestampError:
+            if owned:
+                batch.quarantine_item(ref, BAD_TIMESTAMP, parsed.customer_id)
+            continue
         if not start <= ended < end:
-            continue  # belongs to another interval
+            if owned and abs((ended.date() - folder_day).days) > STRAGGLER_DAYS:
+                batch.quarantine_item(ref, MISFILED, parsed.customer_id)
+            continue  # another interval's chat: the run of its ended_at day finds it here
         pending.append((ref, parsed))
         if len(pending) >= chunk_size:
             stage(pending)
@@ -137,44 +197,24 @@ def extract_chats(
     return batch
 
 
-def _stage_chat(
-    batch: ExtractBatch,
-    ref: str,
-    chat: ChatExport,
-    people: dict[str, Any],
-    staff: dict[str, Any],
-    policy: PipelinePolicy,
-    hmac_key: str,
-) -> None:
-    rid = record_id(hmac_key, SOURCE, chat.chat_id)
-    roles = policy.minimise.roles
-    messages = [
-        {"role": roles[m.sender], "content": clean_text(m.text)}
-        for m in chat.messages
-        if m.sender in roles and m.text.strip()
-    ]
-    if not messages:
-        batch.exclude(NO_USABLE_MESSAGES)
-        return
-    if reason := check_limits(messages, policy):
-        batch.quarantine_item(f"{ref}:{rid}", reason)
-        return
-    customer = people.get(chat.customer_id)
-    batch.add(
-        {
-            "record_id": rid,
-            "source": SOURCE,
-            "customer_id": chat.customer_id,
-            "channel": "chat",
-            "scope": policy.scope_by_channel.get("chat", "chat"),
-            "language": customer["language"] if customer else None,
-            "segment": customer["segment"] if customer else None,
-            "messages": messages,
-            "known_identifiers": merge_identifiers(
-                customer_identifiers(customer),
-                agent_identifiers(
-                    staff[a] for a in sorted({m.agent_id for m in chat.messages} - {None}) if a in staff
-                ),
-            ),
-        }
-    )
+def _read(
+    landing: Storage, start: datetime, end: datetime, batch: ExtractBatch
+) -> Iterator[tuple[str, bool, date, ChatExport | str]]:
+    """``(ref, owned, folder day, chat or reason)`` for every non-blank line of every folder to read.
+
+    Files of this run's own folders that are misnamed or unreadable are quarantined here, as files.
+    """
+    for day, owned in _folders(start, end):
+        for key in landing.list(f"{LANDING_FOLDER}/{partition_name(day)}/"):
+            file_ref = opaque_ref(key)
+            if not EXPORT_FILE.fullmatch(key.rsplit("/", 1)[-1]):
+                if owned:
+                    batch.quarantine_item(file_ref, UNEXPECTED_FILE)
+                continue
+            try:
+                for number, line in enumerate(_file_lines(landing, key), start=1):
+                    if line.strip():
+                        yield f"{file_ref}:{number}", owned, day, _parse(line)
+            except _UNREADABLE:
+                if owned:  # the lines read before the failure are counted already; the rest with the file
+                    batch.quarantine_item(file_ref, UNREADABLE_FILE)

@@ -1,26 +1,25 @@
-"""What every source produces: minimised conversations with their known identifiers, or a quarantine reason.
+"""What every source shares: the reasons input is set aside, identifiers, and the batch that collects it all.
 
-A staged conversation (raw text, staging only) is a dict:
-``{"record_id", "source", "customer_id", "channel", "scope", "language", "segment",
-"messages": [{"role", "content"}], "known_identifiers": {TYPE: [values]}}``.
+The staged record itself is defined in :mod:`support_curation.sources.contract`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from support_curation.records import WrittenFile, add_counts, write_jsonl_gz
+from support_curation.records import WrittenFile, add_counts, subject_id, write_jsonl_gz
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from sqlalchemy import Column, Connection, Table
 
-    from support_curation.config import PipelinePolicy
+    from support_curation.sources.contract import Rejected, StagedConversation
     from support_curation.storage import Storage
 
 # Reasons a conversation is quarantined at extract (bad input); never carries the offending value.
@@ -29,10 +28,25 @@ MALFORMED_JSON = "malformed_json"
 SCHEMA_ERROR = "schema_error"
 MESSAGE_TOO_LONG = "message_too_long"
 TOO_MANY_MESSAGES = "too_many_messages"
-# Reason a conversation is excluded (not bad, just nothing to use)
+BAD_TIMESTAMP = "bad_timestamp"  # a missing or unreadable time: the conversation cannot be placed in a day
+DUPLICATE_ID = "duplicate_id"  # the same conversation id again (e.g. in two export files): the first wins
+UNREADABLE_FILE = "unreadable_file"  # refused (a link out of the landing root) or unreadable (bad gzip)
+UNEXPECTED_FILE = "unexpected_file"  # a file in a landing folder that does not follow the naming
+MISFILED = "misfiled"  # a chat in a dt= folder more than a day away from when it ended: no run would find it
+# Reasons a conversation is excluded (not bad, just nothing to use)
 NO_USABLE_MESSAGES = "no_usable_messages"
+UNKNOWN_SCOPE = "unknown_scope"  # a channel the policy does not map to a consent scope
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def opaque_ref(*parts: object) -> str:
+    """A reference to input that may hold personal data (a file name, a source id): a hash, not the text.
+
+    An operator who holds the landing listing can find the file by hashing its names the same way.
+    """
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8", "surrogatepass")).hexdigest()
+    return f"sha256:{digest[:16]}"
 
 
 def clean_text(text: str) -> str:
@@ -76,6 +90,9 @@ def merge_identifiers(*groups: Mapping[str, list[str]]) -> dict[str, list[str]]:
     for group in groups:
         for kind, values in group.items():
             for value in values:
+                # a lookup table can hold anything too: only clean text becomes an identifier
+                if not isinstance(value, str) or not is_encodable(value):
+                    continue
                 if value and value not in merged.setdefault(kind, []):
                     merged[kind].append(value)
     return dict(sorted(merged.items()))
@@ -83,19 +100,21 @@ def merge_identifiers(*groups: Mapping[str, list[str]]) -> dict[str, list[str]]:
 
 def rows_by_key(conn: Connection, table: Table, column: Column[Any], keys: set[str]) -> dict[str, Any]:
     """Rows of a small lookup table (customers, agents) for a set of keys."""
+    # ids come from input: only clean text is sent to the database (a lone surrogate cannot be bound)
+    keys = {k for k in keys if isinstance(k, str) and is_encodable(k)}
     if not keys:
         return {}
     rows = conn.execute(select(table).where(column.in_(sorted(keys)))).mappings()
     return {row[column.name]: row for row in rows}
 
 
-def check_limits(messages: list[dict[str, str]], policy: PipelinePolicy) -> str | None:
-    """The quarantine reason for a conversation too big to handle safely, if any."""
-    if len(messages) > policy.limits.max_messages:
-        return TOO_MANY_MESSAGES
-    if any(len(m["content"]) > policy.limits.max_message_chars for m in messages):
-        return MESSAGE_TOO_LONG
-    return None
+def is_encodable(text: str) -> bool:
+    """False for text with lone surrogates (``\\ud800``): it cannot be written as UTF-8 anywhere."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass
@@ -103,13 +122,31 @@ class ExtractBatch:
     """Collects one source's staged conversations into chunk files, and what was set aside."""
 
     staging: Storage
-    prefix: str  # e.g. "support_conversations/dt=2024-01-02/extracted/tickets"
+    prefix: str  # e.g. "support_conversations/dt=2024-01-02/run-<hash>/extracted/tickets"
     chunk_size: int
+    hmac_key: str = ""  # for the subject hash of quarantine items whose customer is known
     chunks: list[str] = field(default_factory=list)
     extracted: int = 0
     excluded: dict[str, int] = field(default_factory=dict)
-    quarantine: list[dict[str, str]] = field(default_factory=list)  # {"ref", "reason"}: no raw values
+    # {"ref", "reason"[, "subject"]}: no raw values; "subject" lets erasure find a customer's items
+    quarantine: list[dict[str, str]] = field(default_factory=list)
     _pending: list[dict[str, Any]] = field(default_factory=list)
+    _seen: set[str] = field(default_factory=set)
+
+    def take(self, ref: str, outcome: StagedConversation | Rejected, customer_id: object = None) -> None:
+        """Account for one conversation: staged, excluded or quarantined (with ``ref``, never content)."""
+        from support_curation.sources.contract import StagedConversation
+
+        if not isinstance(outcome, StagedConversation):
+            if outcome.quarantined:
+                self.quarantine_item(ref, outcome.reason, customer_id)
+            else:
+                self.exclude(outcome.reason)
+        elif outcome.record_id in self._seen:
+            self.quarantine_item(ref, DUPLICATE_ID, customer_id)
+        else:
+            self._seen.add(outcome.record_id)
+            self.add(outcome.as_dict())
 
     def add(self, conversation: dict[str, Any]) -> None:
         self.extracted += 1
@@ -121,9 +158,12 @@ class ExtractBatch:
         self.extracted += 1
         self.excluded = add_counts(self.excluded, {reason: 1})
 
-    def quarantine_item(self, ref: str, reason: str) -> None:
+    def quarantine_item(self, ref: str, reason: str, customer_id: object = None) -> None:
         self.extracted += 1
-        self.quarantine.append({"ref": ref, "reason": reason})
+        item = {"ref": ref, "reason": reason}
+        if isinstance(customer_id, str) and customer_id and is_encodable(customer_id) and self.hmac_key:
+            item["subject"] = subject_id(self.hmac_key, customer_id)
+        self.quarantine.append(item)
 
     def flush(self) -> None:
         if not self._pending:
