@@ -207,14 +207,23 @@ def test_a_revocation_removes_only_the_revoked_scopes(storage):
     )
     assert changed == [{"partition": p, "removed": 1} for p in DAYS]
     after = records_by_id(storage)
-    assert set(before) - set(after) == {f"{p[3:]}-r008" for p in DAYS}
+    assert set(before) - set(after) == {f"{partition_date(p)}-r008" for p in DAYS}
     assert locate(storage, KEY, "cust-a", DS) == [{"partition": p, "records": 2} for p in DAYS]
     assert_consistent(storage)
     # a revoked scope the customer has nothing published in changes nothing
     snapshot = {k: storage.get_bytes(k) for k in storage.list("")}
     scoped = {subject_id(KEY, "cust-a"): ["voice"]}
-    assert rewrite.remove_subjects(storage, DS, scoped, "r", "v", scopes=scoped) == []
+    assert (
+        rewrite.remove_subjects(
+            storage, DS, scoped, "r", "v", scopes=scoped, scope_by_channel=SCOPE_BY_CHANNEL
+        )
+        == []
+    )
     assert {k: storage.get_bytes(k) for k in storage.list("")} == snapshot
+    # without the policy's mapping no record's scope can be told: the revocation removes them all (safe side)
+    assert rewrite.remove_subjects(storage, DS, scoped, "r", "v", scopes=scoped) == [
+        {"partition": p, "removed": 2} for p in DAYS
+    ]
 
 
 def test_record_scope_follows_the_policy_and_unknown_is_none():
@@ -222,6 +231,9 @@ def test_record_scope_follows_the_policy_and_unknown_is_none():
     assert rewrite.record_scope({"source": "tickets", "channel": "phone"}, SCOPE_BY_CHANNEL) == "voice"
     assert rewrite.record_scope({"source": "tickets", "channel": "web"}, SCOPE_BY_CHANNEL) == "tickets"
     assert rewrite.record_scope({"source": "tickets"}, SCOPE_BY_CHANNEL) is None
+    # the sources' rule (contract.scope_for): a channel the policy does not know has no scope, no fallback
+    assert rewrite.record_scope({"source": "tickets", "channel": "Phone"}, SCOPE_BY_CHANNEL) is None
+    assert rewrite.record_scope({"source": "chat", "channel": "chat"}, {"email": "tickets"}) is None
 
 
 def test_removal_plan_holds_hashes_only(engine):
@@ -522,3 +534,64 @@ def test_retention_expires_every_area(restricted):
 def test_partition_date_reads_only_well_formed_partition_names():
     assert partition_date(DAYS[0]) == date(2024, 1, 1)
     assert [partition_date(n) for n in ("dt=2024-13-01", "dt=", "2024-01-01", "x=2024-01-01")] == [None] * 4
+
+
+def test_rewrites_and_expiry_read_and_switch_manifests_under_one_hold_of_the_lock(storage, monkeypatch):
+    """What a rewrite decides from (the manifest it read) must still be current when it switches."""
+    import contextlib
+    import itertools
+
+    from support_curation import publish
+
+    holds: dict[str, list[int]] = {}  # partition -> [hold id, depth]
+    ids = itertools.count(1)
+    last_read: dict[str, int | None] = {}
+    real_lock, real_read_index = publish.partition_lock, publish.read_subject_index
+    real_put, real_delete = storage.put_bytes, storage.delete
+
+    @contextlib.contextmanager
+    def recording_lock(store, dataset, partition, **kwargs):
+        with real_lock(store, dataset, partition, **kwargs):
+            hold = holds.setdefault(partition, [next(ids), 0])
+            hold[1] += 1
+            try:
+                yield
+            finally:
+                hold[1] -= 1
+                if not hold[1]:
+                    del holds[partition]
+
+    def partition_of(key):
+        return key.split("/")[2] if key.endswith("/" + publish.MANIFEST) else None
+
+    def current(partition):
+        return holds[partition][0] if partition in holds else None
+
+    def read_index(store, dataset, partition):  # what a rewrite decides from
+        last_read[partition] = current(partition)
+        return real_read_index(store, dataset, partition)
+
+    def switched(key):
+        partition = partition_of(key)
+        if partition:
+            assert current(partition) is not None, "manifest changed without the lock"
+            if partition in last_read:  # a rewrite (expiry decides from the partition name alone)
+                assert last_read.pop(partition) == current(partition), "decided outside this hold"
+
+    def put(key, data):
+        switched(key)
+        real_put(key, data)
+
+    def delete(keys):
+        keys = list(keys)
+        for key in keys:
+            switched(key)
+        real_delete(keys)
+
+    monkeypatch.setattr(publish, "partition_lock", recording_lock)
+    monkeypatch.setattr(publish, "read_subject_index", read_index)
+    monkeypatch.setattr(storage, "put_bytes", put)
+    monkeypatch.setattr(storage, "delete", delete)
+    assert rewrite.remove_subjects(storage, DS, {subject_id(KEY, "cust-b")}, "consent_revoked", "v")
+    assert retention.expire_partitions(storage, DS, date(2024, 1, 2))
+    assert holds == {}

@@ -106,7 +106,7 @@ class Enforcement:
         until = datetime.fromisoformat(plan["until"])
         erased = [s for s in plan["subjects"] if s not in plan["scopes"]]  # removed whole
         done = ledger.mark_erasures_done(self.helpdesk, self.hmac_key, erased, until)
-        common = {"at": until, "policy": self.policy, "run_id": run_id, "trigger": trigger}
+        common: dict[str, Any] = {"at": until, "policy": self.policy, "run_id": run_id, "trigger": trigger}
         keys = [
             audit.append_audit(
                 self.output,

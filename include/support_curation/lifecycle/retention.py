@@ -48,9 +48,10 @@ def expire_partitions(storage: Storage, dataset: str, older_than: date) -> list[
         if not _is_old(partition, older_than):
             continue
         ref = PartitionRef(dataset, partition)
-        manifest = publish.read_manifest(storage, dataset, partition) or {}
-        storage.delete([ref.key(Area.TRAINING, publish.MANIFEST)])
-        storage.delete(storage.list(ref.training + "/"))
+        with publish.partition_lock(storage, dataset, partition):  # not while someone republishes it
+            manifest = publish.read_manifest(storage, dataset, partition) or {}
+            storage.delete([ref.key(Area.TRAINING, publish.MANIFEST)])
+            storage.delete(storage.list(ref.training + "/"))
         expired.append({"partition": partition, "records": int(manifest.get("records", 0))})
     # leftovers of partitions expired by an interrupted earlier run: no manifest, old enough
     leftovers = partitions_in(storage.list(area_prefix(Area.TRAINING, dataset)), Area.TRAINING, dataset)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from support_curation import publish
 from support_curation.layout import PartitionRef
+from support_curation.sources.contract import scope_for
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterator, Mapping
@@ -29,11 +30,8 @@ _COMPUTED = ("dataset", "partition", "format", "files", "records", "subject_inde
 
 
 def record_scope(record: Mapping[str, Any], scope_by_channel: Mapping[str, str]) -> str | None:
-    """The consent scope a published record needed (as extraction assigned it); None when unknown."""
-    if record.get("source") == "chat":
-        return scope_by_channel.get("chat", "chat")
-    channel = record.get("channel")
-    return scope_by_channel.get(channel, "tickets") if channel else None
+    """The consent scope a published record needed, by the sources' own rule; None when unknown."""
+    return scope_for(record.get("source"), record.get("channel"), scope_by_channel)
 
 
 def remove_subjects(
@@ -55,38 +53,54 @@ def remove_subjects(
     reconcile (the removed records move from ``published`` to ``excluded["removed:<reason>"]``).
     """
     wanted = set(subject_hashes)
-    scopes = scopes or {}
-    scope_by_channel = scope_by_channel or {}
     changed: list[dict[str, Any]] = []
     if not wanted:
         return changed
     for partition in publish.published_partitions(storage, dataset):
-        ref = PartitionRef(dataset, partition)
-        index = publish.read_subject_index(storage, dataset, partition)
-        hit = wanted & index.keys()
-        if not hit:
-            continue
-        drop = {rid for subject in hit - scopes.keys() for rid in index[subject]}
-        partial = {rid: set(scopes[subject]) for subject in hit & scopes.keys() for rid in index[subject]}
-        if partial:
-            for record in publish.read_partition_records(storage, dataset, partition):
-                revoked = partial.get(record["record_id"])
-                if revoked is not None and record_scope(record, scope_by_channel) in revoked | {None}:
-                    drop.add(record["record_id"])
-        manifest = publish.read_manifest(storage, dataset, partition)
-        if not drop or manifest is None:  # nothing of theirs in the revoked scopes, or expired meanwhile
-            continue
-        subjects = sum(1 for subject in hit if drop.intersection(index[subject]))
-        amendment = {
-            "reason": reason,
-            "removed": len(drop),
-            "subjects": subjects,
-            "policy_version": policy_version,
-        }
-        republish_without(storage, ref, manifest, index, drop, amendment)
-        changed.append({"partition": partition, "removed": len(drop)})
-        log.info("removed %d records of %d subjects from %s", len(drop), subjects, partition)
+        if not wanted & publish.read_subject_index(storage, dataset, partition).keys():
+            continue  # the common case, decided without the lock
+        # read, decide and republish under the partition's lock: no pipeline publish, review decision
+        # or other enforcement may switch the manifest between our read and our switch
+        with publish.partition_lock(storage, dataset, partition):
+            entry = _remove_from(
+                storage,
+                PartitionRef(dataset, partition),
+                wanted,
+                scopes or {},
+                scope_by_channel or {},
+                {"reason": reason, "policy_version": policy_version},
+            )
+        if entry:
+            changed.append(entry)
     return changed
+
+
+def _remove_from(
+    storage: Storage,
+    ref: PartitionRef,
+    wanted: set[str],
+    scopes: Mapping[str, Collection[str]],
+    scope_by_channel: Mapping[str, str],
+    why: dict[str, str],
+) -> dict[str, Any] | None:
+    index = publish.read_subject_index(storage, ref.dataset, ref.partition)
+    hit = wanted & index.keys()
+    drop = {rid for subject in hit - scopes.keys() for rid in index[subject]}
+    partial = {rid: set(scopes[subject]) for subject in hit & scopes.keys() for rid in index[subject]}
+    if partial:
+        for record in publish.read_partition_records(storage, ref.dataset, ref.partition):
+            revoked = partial.get(record["record_id"])
+            if revoked is not None and record_scope(record, scope_by_channel) in revoked | {None}:
+                drop.add(record["record_id"])
+    manifest = publish.read_manifest(storage, ref.dataset, ref.partition)
+    if not drop or manifest is None:  # nothing of theirs in the revoked scopes, or expired meanwhile
+        return None
+    subjects = sum(1 for subject in hit if drop.intersection(index[subject]))
+    republish_without(
+        storage, ref, manifest, index, drop, {**why, "removed": len(drop), "subjects": subjects}
+    )
+    log.info("removed %d records of %d subjects from %s", len(drop), subjects, ref.partition)
+    return {"partition": ref.partition, "removed": len(drop)}
 
 
 def republish_without(
