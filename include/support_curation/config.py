@@ -174,6 +174,8 @@ class AuditPolicy(BaseModel):
     bounds: RepresentationBounds = RepresentationBounds()
     drift: DriftBounds = DriftBounds()
     aggregate_dimensions: list[str] = ["topic", "channel", "segment"]
+    # count organisations and places surviving in the text with the redaction policy's spaCy model
+    indirect_ner: bool = True
 
 
 class AuditSamplePolicy(BaseModel):

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from support_curation import publish
 from support_curation.audit import datacard, representation
 from support_curation.audit.aggregates import MANIFEST as AGGREGATES_MANIFEST
-from support_curation.audit.publication import CHARTS, REPRESENTATION, RISK, audit_key, policy_hashes
+from support_curation.audit.publication import CHARTS, REPRESENTATION, RISK, policy_hashes
 from support_curation.layout import PARTITION_PREFIX, Area, PartitionRef
 from support_curation.lifecycle.audit import AUDIT_PREFIX as ENFORCEMENT_PREFIX
 
@@ -60,7 +60,7 @@ def collect(
     """Relative path -> bytes of everything the pack holds (without the checksum list)."""
     files: dict[str, bytes] = {}
     partitions = [p for p in publish.published_partitions(storage, dataset) if start <= _day(p) <= end]
-    reports, manifests = [], []
+    reports, manifests, risks = [], [], []
     for partition in partitions:
         ref = PartitionRef(dataset, partition)
         base = f"partitions/{partition}"
@@ -74,8 +74,10 @@ def collect(
                 relative.startswith(f"{CHARTS}/") and relative.endswith(".svg")
             ):
                 files[f"{base}/{relative}"] = storage.get_bytes(key)
-        if REPRESENTATION in {k.removeprefix(audit_prefix) for k in storage.list(audit_prefix)}:
-            reports.append(json.loads(storage.get_bytes(audit_key(ref, REPRESENTATION))))
+        if f"{base}/{REPRESENTATION}" in files:
+            reports.append(json.loads(files[f"{base}/{REPRESENTATION}"]))
+        if f"{base}/{RISK}" in files:
+            risks.append(json.loads(files[f"{base}/{RISK}"]))
         aggregates_key = ref.key(Area.AGGREGATES, AGGREGATES_MANIFEST)
         if storage.exists(aggregates_key):
             files[f"{base}/aggregates_manifest.json"] = storage.get_bytes(aggregates_key)
@@ -89,7 +91,7 @@ def collect(
         body = storage.get_bytes(key)
         if _entry_in_window(json.loads(body), in_window, start, end):
             files[f"enforcement/{key.removeprefix(ENFORCEMENT_PREFIX + '/')}"] = body
-    files.update(_release(dataset, start, end, partitions, manifests, reports, policy))
+    files.update(_release(dataset, start, end, partitions, manifests, reports, risks, policy))
     return files
 
 
@@ -100,6 +102,7 @@ def _release(
     partitions: list[str],
     manifests: list[dict[str, Any]],
     reports: list[dict[str, Any]],
+    risk_reports: list[dict[str, Any]],
     policy: PipelinePolicy,
 ) -> dict[str, bytes]:
     """The window's representation (counts summed over partitions) and its card."""
@@ -128,6 +131,7 @@ def _release(
         "steps": [],
         "generalised": sum(int(r.get("generalised", 0)) for r in risks if r),
         "suppressed": sum(int(r.get("suppressed", 0)) for r in risks if r),
+        "indirect": _indirect_sum([r["indirect"] for r in risk_reports if r.get("indirect")]),
     }
     code_versions = sorted({str(m.get("code_version", "")) for m in manifests})
     card = datacard.render_card(
@@ -155,6 +159,30 @@ def _release(
         f"release/{REPRESENTATION}": (json.dumps(window, indent=2, sort_keys=True) + "\n").encode(),
         "release/index.json": (json.dumps(index, indent=2, sort_keys=True) + "\n").encode(),
     }
+
+
+def _indirect_sum(parts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Indirect-identifier counts summed over partitions (rarity stays judged within each partition)."""
+    if not parts:
+        return None
+    total: dict[str, Any] = {
+        "records": 0,
+        "records_with_rare": 0,
+        "rare_below_records": parts[0]["rare_below_records"],
+        "ner_model": parts[0]["ner_model"],
+        "by_kind": {},
+        "per_record": {},
+    }
+    for part in parts:
+        total["records"] += part["records"]
+        total["records_with_rare"] += part["records_with_rare"]
+        for kind, row in part["by_kind"].items():
+            target = total["by_kind"].setdefault(kind, dict.fromkeys(row, 0))
+            for field, n in row.items():
+                target[field] += n
+        for bucket, n in part["per_record"].items():
+            total["per_record"][bucket] = total["per_record"].get(bucket, 0) + n
+    return total
 
 
 def checksums(files: dict[str, bytes]) -> bytes:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from support_curation import publish
 from support_curation.audit import aggregates, charts, datacard, representation, risk
 from support_curation.audit.groups import merge_groups, record_groups
+from support_curation.audit.indirect import IndirectScan
 from support_curation.layout import PARTITION_PREFIX, Area, PartitionRef, area_prefix, partitions_in
 
 if TYPE_CHECKING:
@@ -127,6 +128,12 @@ def policy_hashes(policy: PipelinePolicy, policy_version: str) -> list[dict[str,
     ]
 
 
+def _ner_model(policy: PipelinePolicy) -> str:
+    from support_curation.redaction.policy import load_redaction_policy
+
+    return load_redaction_policy(policy.redaction_policy_path).spacy_model
+
+
 def _json(body: Any) -> bytes:
     return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
 
@@ -178,7 +185,6 @@ def publish_audited(
         )
         risk_report = plan.report()
         storage.put_bytes(audit_key(ref, REPRESENTATION), _json(rep))
-        storage.put_bytes(audit_key(ref, RISK), _json(risk_report))
         if rep["blocked"]:
             raise representation.RepresentationBlocked(
                 f"representation bounds failed for {partition}: {', '.join(rep['flagged'])}"
@@ -200,6 +206,7 @@ def publish_audited(
         }
         cells: Counter[tuple[str, ...]] = Counter()
         agg_dims = list(audit_policy.aggregate_dimensions)
+        scan = IndirectScan(audit_policy.k_min, _ner_model(policy) if audit_policy.indirect_ner else None)
 
         def published_rows() -> Iterator[Row]:
             for record, customer_id in _unspool(spool):
@@ -209,6 +216,7 @@ def publish_audited(
                 # aggregates count true values (segment premium, not "other"): their own small-cell
                 # suppression protects them, and analysts get the resolution k-anonymity took away
                 cells[aggregates.cell_key(record, agg_dims)] += 1
+                scan.add(shown)
                 yield shown, customer_id
 
         manifest = publish_partition(
@@ -220,6 +228,8 @@ def publish_audited(
             metadata={**metadata, "counts": counts, "audit": audit_summary},
         )
 
+    risk_report["indirect"] = scan.report()
+    storage.put_bytes(audit_key(ref, RISK), _json(risk_report))
     agg_manifest = aggregates.publish_aggregates(
         storage,
         ref,

@@ -1,0 +1,114 @@
+"""Indirect identifiers that survive redaction: what in the text could still point at one person.
+
+Redaction removes names, contacts and numbers; what stays may still narrow a customer down: a rare
+capitalised phrase (a small firm's or a street's name), an organisation or place (spaCy NER), a job
+title. A mention is *rare* when it occurs in fewer than ``k_min`` published records of the partition:
+a product name that hundreds of conversations share singles nobody out; the one mention of
+"Northwind Traders" may. Per record and summarised, as counts only: no phrase leaves this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from support_curation.redaction.frequency import ZIPF, word_frequency
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+RARE_CAPITALISED = "rare_capitalised"
+ORGANISATION = "organisation"
+PLACE = "place"
+JOB_TITLE = "job_title"
+KINDS = (RARE_CAPITALISED, ORGANISATION, PLACE, JOB_TITLE)
+_NER_KINDS = {"ORG": ORGANISATION, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE}
+
+_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z][A-Za-z'\-]*(?:\s+[A-Z][a-z][A-Za-z'\-]*)*")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\x00])[\s\"'(]*$")
+# occupations a customer mentions about themselves; a small list on purpose: it is a count, not a gate
+_JOB_WORDS = """accountant architect barrister carpenter cashier chef cleaner consultant councillor dentist
+    designer developer doctor driver electrician engineer farmer firefighter headteacher journalist
+    judge lawyer lecturer librarian manager mechanic midwife nurse paramedic pharmacist photographer
+    physiotherapist pilot plumber police officer postman professor receptionist researcher sailor
+    scientist secretary soldier solicitor surgeon teacher therapist vet veterinarian"""
+JOB_TITLES = frozenset(_JOB_WORDS.split())
+_JOB = re.compile(r"\b(" + "|".join(sorted(JOB_TITLES, key=len, reverse=True)) + r")s?\b", re.IGNORECASE)
+
+
+@cache
+def _ner(model: str) -> Any:
+    import spacy
+
+    # only the entity recogniser: the audit reads entity labels, nothing else
+    return spacy.load(model, exclude=["parser", "tagger", "attribute_ruler", "lemmatizer", "senter"])
+
+
+def _rare_phrases(text: str) -> list[str]:
+    phrases = []
+    for match in _CAPITALISED.finditer(text):
+        if _SENTENCE_END.search(text[: match.start()]):
+            continue  # a capital at a sentence start says nothing
+        words = match.group().split()
+        if min(word_frequency(w.lower()) for w in words) < ZIPF.rare:
+            phrases.append(match.group().lower())
+    return phrases
+
+
+def mentions(texts: Iterable[str], ner_model: str | None) -> list[tuple[str, str]]:
+    """(kind, normalised mention) in a record's texts, placeholders left out."""
+    found: list[tuple[str, str]] = []
+    for raw in texts:
+        text = _PLACEHOLDER.sub("\x00", raw)
+        rare = _rare_phrases(text)
+        found += [(RARE_CAPITALISED, p) for p in rare]
+        found += [(JOB_TITLE, m.group(1).lower()) for m in _JOB.finditer(text)]
+        if ner_model and rare:  # NER is the costly step: only where a rare capitalised phrase is
+            for entity in _ner(ner_model)(text.replace("\x00", " ")).ents:
+                kind = _NER_KINDS.get(entity.label_)
+                if kind:
+                    found.append((kind, entity.text.lower()))
+    return found
+
+
+class IndirectScan:
+    """Collects mentions record by record; reports counts once the partition is complete."""
+
+    def __init__(self, k_min: int, ner_model: str | None) -> None:
+        self.k_min = k_min
+        self.ner_model = ner_model
+        self._ids: dict[tuple[str, str], int] = {}
+        self._records_with: Counter[int] = Counter()
+        self._per_record: list[tuple[int, ...]] = []
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        texts = [m.get("content", "") for m in record.get("messages", [])]
+        ids = tuple(self._ids.setdefault(m, len(self._ids)) for m in mentions(texts, self.ner_model))
+        self._records_with.update(set(ids))
+        self._per_record.append(ids)
+
+    def report(self) -> dict[str, Any]:
+        kinds = {i: kind for (kind, _), i in self._ids.items()}
+        rare = {i for i, n in self._records_with.items() if n < self.k_min}
+        by_kind = {k: {"mentions": 0, "rare_mentions": 0, "records_with_rare": 0} for k in KINDS}
+        histogram: Counter[str] = Counter()
+        for ids in self._per_record:
+            rare_here = [i for i in ids if i in rare]
+            for i in ids:
+                by_kind[kinds[i]]["mentions"] += 1
+                by_kind[kinds[i]]["rare_mentions"] += i in rare
+            for kind in {kinds[i] for i in rare_here}:
+                by_kind[kind]["records_with_rare"] += 1
+            n = len(set(rare_here))
+            histogram["3+" if n >= 3 else str(n)] += 1
+        return {
+            "records": len(self._per_record),
+            "records_with_rare": sum(1 for ids in self._per_record if any(i in rare for i in ids)),
+            "rare_below_records": self.k_min,
+            "ner_model": self.ner_model,
+            "by_kind": by_kind,
+            "per_record": {k: histogram.get(k, 0) for k in ("0", "1", "2", "3+")},
+        }
