@@ -3,6 +3,7 @@
 curate demo                 demo data + the DAG (real Airflow, dag.test) for the last 3 days
 curate run --date D         one interval through every stage in this process
 curate redact --input IN.jsonl --output OUT.jsonl [--policy P]
+curate sweep-staging        remove staging (raw text) left by runs killed before their cleanup
 curate locate --customer-id ID   published partitions holding that customer's conversations
 curate erase --customer-id ID    record an erasure request and enforce it on every published partition
 curate review list [--partition dt=...] [--kind K] [--json]   items waiting for a steward
@@ -35,6 +36,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from support_curation.demo import generate_demo
     from support_curation.layout import Area, area_prefix
 
+    # the demo is the one command that runs on the built-in demo key (the DAG runner child inherits it)
+    os.environ.setdefault("CURATION_DEMO", "1")
+    get_settings.cache_clear()
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     today = datetime.now(UTC).date()
@@ -106,6 +110,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     start, end = _day_interval(date.fromisoformat(args.date))
     result = run_interval(Interval(start, end))
     print(json.dumps(result, indent=2))
+    return 0
+
+
+def cmd_sweep_staging(args: argparse.Namespace) -> int:
+    from support_curation.config import get_settings
+    from support_curation.pipeline import sweep_staging
+
+    settings = get_settings()
+    if args.older_than_hours is not None:
+        settings = settings.model_copy(update={"staging_orphan_hours": args.older_than_hours})
+    swept = sweep_staging(settings)
+    print(f"removed the staging of {len(swept)} orphaned runs")
     return 0
 
 
@@ -399,11 +415,22 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--to", dest="date_to", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
     pack.add_argument("--out", required=True, type=Path, help="a new or empty folder")
     pack.set_defaults(handler=cmd_audit_pack)
+
+    sweep = commands.add_parser(
+        "sweep-staging", help="remove staging (raw text) left by runs killed before their cleanup"
+    )
+    sweep.add_argument(
+        "--older-than-hours", type=float, default=None, help="default: CURATION_STAGING_ORPHAN_HOURS (24)"
+    )
+    sweep.set_defaults(handler=cmd_sweep_staging)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from support_curation import logscrub
+
+    logscrub.install()  # the last line of defence: no record text on the console either
     args = build_parser().parse_args(argv)
     return args.handler(args)
 
