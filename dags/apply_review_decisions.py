@@ -58,6 +58,8 @@ def _context() -> Context:
         "retries": 3,
         "retry_delay": timedelta(minutes=5),
         "retry_exponential_backoff": True,
+        # every task: a rewrite that hangs must not hold a worker (and a partition lock) for ever
+        "execution_timeout": timedelta(hours=2),
     },
     params={
         "partition": Param(

@@ -1,0 +1,236 @@
+"""Limits and isolation (#11): per-run staging and its sweeper, the per-partition publish lock, the HMAC
+key that fails closed, and the log scrubber."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from support_curation import logscrub, publish
+from support_curation.config import DEMO_HMAC_KEY, HmacKeyRefused, Settings
+from support_curation.partition_lock import PartitionLocked, create_if_absent, lock_key, partition_lock
+from support_curation.records import key_id
+from support_curation.staging import MARKER, mark_started, run_folder, sweep
+from support_curation.storage import open_storage
+
+NOW = datetime(2024, 3, 1, 12, tzinfo=UTC)
+KEY = "k" * 32
+SHORT = timedelta(seconds=0.3)
+
+
+# --- staging keyed by run id, and the sweeper -----------------------------------------------------
+
+
+def test_two_runs_of_the_same_day_never_share_staging():
+    a = run_folder("ds", "dt=2024-03-01", "manual__2024-03-01T10:00:00+00:00")
+    b = run_folder("ds", "dt=2024-03-01", "scheduled__2024-03-01T00:00:00+00:00")
+    assert a != b and a.startswith("ds/dt=2024-03-01/run-") and b.startswith("ds/dt=2024-03-01/run-")
+    assert ":" not in a and "manual" not in a  # the free-text run id is hashed
+
+
+def test_runtime_staging_is_per_run(tmp_path):
+    from support_curation.pipeline import Interval, Runtime
+
+    interval = Interval(NOW, NOW + timedelta(days=1))
+    settings = Settings(data_dir=tmp_path)
+    first, second = Runtime(interval, settings), Runtime(interval, settings)
+    assert first.staging_prefix != second.staging_prefix
+    assert (
+        Runtime(interval, settings, run_id="r1").staging_prefix
+        == Runtime(interval, settings, "r1").staging_prefix
+    )
+
+
+def test_sweeper_removes_orphans_only(tmp_path):
+    staging = open_storage(str(tmp_path))
+    old, live, unmarked = (run_folder("ds", "dt=2024-02-01", r) for r in ("old", "live", "unmarked"))
+    mark_started(staging, old, NOW - timedelta(hours=30))
+    mark_started(staging, live, NOW - timedelta(hours=2))
+    for folder in (old, live, unmarked):
+        staging.put_bytes(f"{folder}/extracted/chat/chunk-00000.jsonl.gz", b"raw")
+    staging.put_bytes("ds/dt=2024-01-01/extracted/chat/chunk-00000.jsonl.gz", b"raw")  # pre-run-id layout
+    swept = sweep(staging, "ds", now=NOW, older_than=timedelta(hours=24))
+    assert sorted(swept) == sorted([old, unmarked, "ds/dt=2024-01-01"])
+    assert staging.list("ds/") == sorted([f"{live}/{MARKER}", f"{live}/extracted/chat/chunk-00000.jsonl.gz"])
+
+
+def test_a_killed_run_leaves_staging_that_the_sweep_task_removes(tmp_path):
+    from support_curation.pipeline import sweep_staging
+
+    settings = Settings(data_dir=tmp_path, staging_orphan_hours=1)
+    staging = settings.open_storage(settings.resolved_staging_root)
+    folder = run_folder("support_conversations", "dt=2024-02-01", "killed")
+    mark_started(staging, folder, NOW - timedelta(hours=3))
+    staging.put_bytes(f"{folder}/consented/chunk-00000.jsonl.gz", b"raw text")
+    assert sweep_staging(settings, now=NOW) == [folder]
+    assert staging.list("") == []
+
+
+# --- the per-partition publish lock -----------------------------------------------------------------
+
+
+def test_the_lock_is_exclusive_and_reentrant(tmp_path):
+    storage = open_storage(str(tmp_path))
+    with partition_lock(storage, "ds", "dt=2024-02-01"):
+        with partition_lock(storage, "ds", "dt=2024-02-01"):  # publish inside a rewrite: no self-deadlock
+            assert storage.exists(lock_key("ds", "dt=2024-02-01"))
+        errors = []
+
+        def other_writer():
+            try:
+                with partition_lock(
+                    storage, "ds", "dt=2024-02-01", wait=timedelta(seconds=0.3), poll_seconds=0.05
+                ):
+                    pass
+            except PartitionLocked as error:
+                errors.append(error)
+
+        thread = threading.Thread(target=other_writer)
+        thread.start()
+        thread.join()
+        assert len(errors) == 1
+        with partition_lock(storage, "ds", "dt=2024-02-02", wait=timedelta(0)):  # other partitions: free
+            pass
+    assert not storage.exists(lock_key("ds", "dt=2024-02-01"))  # released
+
+
+def test_writers_of_one_partition_are_serialised(tmp_path):
+    storage = open_storage(str(tmp_path))
+    inside, overlaps = [], []
+
+    def writer():
+        with partition_lock(storage, "ds", "dt=2024-02-01", poll_seconds=0.01):
+            inside.append(1)
+            overlaps.append(len(inside))
+            time.sleep(0.05)
+            inside.pop()
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert overlaps == [1, 1, 1, 1]
+
+
+def test_a_dead_holders_lock_is_broken_after_its_lease(tmp_path):
+    storage = open_storage(str(tmp_path))
+    expired = {"owner": "sigkilled", "expires_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat()}
+    assert create_if_absent(storage, lock_key("ds", "dt=2024-02-01"), json.dumps(expired).encode())
+    assert not create_if_absent(storage, lock_key("ds", "dt=2024-02-01"), b"{}")
+    with partition_lock(storage, "ds", "dt=2024-02-01", wait=timedelta(seconds=1)):
+        pass
+
+
+def test_publish_waits_for_the_partition_lock(tmp_path):
+    storage = open_storage(str(tmp_path))
+    rows = [({"record_id": "r1"}, "c1")]
+    with partition_lock(storage, "ds", "dt=2024-02-01"):
+        failures = []
+
+        def publisher():
+            try:
+                with partition_lock(
+                    storage, "ds", "dt=2024-02-01", wait=timedelta(seconds=0.2), poll_seconds=0.05
+                ):
+                    publish.publish_partition(
+                        storage, dataset="ds", partition="dt=2024-02-01", rows=rows, hmac_key=KEY, metadata={}
+                    )
+            except PartitionLocked:
+                failures.append(True)
+
+        thread = threading.Thread(target=publisher)
+        thread.start()
+        thread.join()
+        assert failures == [True] and publish.read_manifest(storage, "ds", "dt=2024-02-01") is None
+    manifest = publish.publish_partition(
+        storage, dataset="ds", partition="dt=2024-02-01", rows=rows, hmac_key=KEY, metadata={}
+    )
+    assert manifest.body["key_id"] == key_id(KEY)
+
+
+# --- the HMAC key fails closed ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", [None, "", DEMO_HMAC_KEY, "short-key", "x" * 31])
+def test_outside_demo_mode_a_missing_short_or_demo_key_is_refused(monkeypatch, key):
+    monkeypatch.delenv("CURATION_DEMO", raising=False)
+    if key is None:
+        monkeypatch.delenv("CURATION_HMAC_KEY", raising=False)
+    else:
+        monkeypatch.setenv("CURATION_HMAC_KEY", key)
+    with pytest.raises(HmacKeyRefused) as refused:
+        Settings()
+    assert not key or key not in str(refused.value)
+
+
+def test_a_real_key_is_accepted_and_the_demo_key_only_in_demo_mode(monkeypatch):
+    monkeypatch.delenv("CURATION_DEMO", raising=False)
+    monkeypatch.setenv("CURATION_HMAC_KEY", "r" * 32)
+    assert Settings().hmac_key.get_secret_value() == "r" * 32
+    monkeypatch.setenv("CURATION_DEMO", "1")
+    monkeypatch.delenv("CURATION_HMAC_KEY")
+    assert Settings().hmac_key.get_secret_value() == DEMO_HMAC_KEY
+    monkeypatch.setenv("CURATION_HMAC_KEY", "short")
+    with pytest.raises(HmacKeyRefused):  # demo mode allows the demo key, not any short key
+        Settings()
+
+
+def test_key_ids_name_keys_without_revealing_them():
+    assert key_id(KEY) == key_id(KEY) and len(key_id(KEY)) == 8
+    assert key_id(KEY) != key_id("q" * 32)
+    assert key_id(KEY) not in KEY
+
+
+# --- the log scrubber ---------------------------------------------------------------------------------
+
+
+def test_the_scrubber_removes_record_content_from_messages_and_exceptions():
+    record_text = "Hi, I'm Odalys, odalys.q@example.org, card 4111 1111 1111 1111, call +1 555 010 7788"
+    logger = logging.getLogger("test.scrub")
+    logger.setLevel(logging.INFO)
+    handler = _ListHandler()
+    handler.addFilter(logscrub.ScrubFilter())
+    logger.addHandler(handler)
+    try:
+        logger.error("could not read %r", record_text.encode("latin-1"))
+        try:
+            record_text.encode("ascii").decode("utf-8")
+            raise ValueError(f"Could not decode to UTF-8 column 'body' with text '{record_text}'")
+        except ValueError:
+            logger.exception("extract failed")
+        logger.info("extracted %s: %d conversations", "chat", 12)
+    finally:
+        logger.removeHandler(handler)
+    text = "\n".join(handler.lines)
+    for fragment in ("example.org", "4111", "555 010", "Odalys"):
+        assert fragment not in text
+    assert "extracted chat: 12 conversations" in text  # operational messages pass unchanged
+    assert "ValueError" in text  # the type survives, for whoever debugs it
+
+
+def test_install_puts_the_filter_on_the_root_handlers():
+    root = logging.getLogger()
+    handler = _ListHandler()
+    root.addHandler(handler)
+    try:
+        logscrub.install()
+        logscrub.install()  # idempotent
+        assert handler.filters.count(logscrub._FILTER) == 1
+    finally:
+        root.removeHandler(handler)
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+        self.setFormatter(logging.Formatter("%(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
