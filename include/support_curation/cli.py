@@ -59,7 +59,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for day, state, counts in results:
         print(f"  {day}  {state:8}  {json.dumps(counts)}")
     print(f"\ntraining set:  {output_root}/{area_prefix(Area.TRAINING, DATASET)}")
-    print(f"reports:       {output_root}/{area_prefix(Area.REPORTS, DATASET)}dt=*/index.html")
+    print(f"reports:       {output_root}/{area_prefix(Area.REPORTS, DATASET)}dt=*/")
     print(f"quarantine:    {output_root}/{area_prefix(Area.QUARANTINE, DATASET)}")
     _print_review_queue(settings)
     _print_audit(settings, days)

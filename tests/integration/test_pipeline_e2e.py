@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import create_engine, select
 
-from support_curation.config import DATASET, get_settings
+from support_curation.config import DATASET, PROJECT_ROOT, get_settings
 from support_curation.publish import (
     MANIFEST,
     partition_prefix,
@@ -63,7 +63,7 @@ def deployment(postgres_url, s3_endpoint, airflow_db, tmp_path_factory, configur
 def dag():
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(dag_folder=str(get_settings().policy_path.parents[2] / "dags"))
+    bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
     assert bag.import_errors == {}
     return bag.dags["curate_support_conversations"]
 
