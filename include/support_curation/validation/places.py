@@ -1,0 +1,136 @@
+"""Residual street addresses and postcodes (UK, US, EU), by shape, on normalised text.
+
+Why separate from the redactor's address recognizers: the gate reads the normalised text (full-width
+digits, zero-width splits and lookalike letters undone), knows European street forms the redactor's
+English rules do not ("Hauptstraße 5", "12 rue de la Paix", "Via Roma 10"), and counts postcodes on
+their own, because a postcode next to a street-less town is already close to an address. Precision
+comes from structure, not from a score: a house number must sit next to a street word; a five-digit
+ZIP needs a state before it or the word "zip"/"postcode" near it, since order numbers look the same.
+Counts only.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The street words people also write in lower case (transcripts lower-case everything).
+_COMMON_STREET_TYPES = (
+    "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|close|crescent|"
+    "terrace|highway|hwy|parkway|pkwy|square|sq|mews|grove|gardens"
+)
+# USPS Publication 28 street suffixes and British street words: many are also ordinary words ("run",
+# "station", "club"), so these count only capitalised, after capitalised name words.
+_EN_STREET_TYPES = (
+    "alley|aly|avenue|ave|av|bend|bluffs?|boulevard|blvd|branch|bridge|brg|brooks?|burgs?|bypass|byp|camp|"
+    "canyon|cyn|cape|causeway|center|centers?|ctr|circles?|cir|cliffs?|club|common|corners?|cor|course|"
+    "courts?|ct|coves?|creek|crk|crescent|cres|crest|crossing|xing|crossroad|curve|dale|dam|divide|drives?|"
+    "dr|estates?|est|expressway|expy|extensions?|ext|falls?|ferry|fields?|flats?|fords?|forest|forges?|"
+    "forks?|fort|ft|freeway|fwy|gardens?|gdns|gateway|glens?|greens?|groves?|grv|harbors?|hbr|haven|heights|"
+    "hts|highway|hwy|hills?|hollow|inlet|islands?|isle|junctions?|jct|keys?|knolls?|lakes?|land|landing|"
+    "lane|ln|lights?|loaf|locks?|lodge|loop|mall|manors?|meadows?|mews|mills?|mission|motorway|mount|mt|"
+    "mountains?|mtn|neck|orchard|oval|overpass|parks?|parkways?|pkwy|pass|passage|path|pike|pines?|place|"
+    "pl|plains?|plaza|plz|points?|pt|ports?|prairie|radial|ramp|ranch|rapids?|rest|ridges?|river|roads?|rd|"
+    "route|rte|row|run|shoals?|shores?|skyway|springs?|spurs?|squares?|sq|station|sta|stravenue|stream|"
+    "streets?|st|summit|terrace|ter|throughway|trace|track|trafficway|trail|trl|tunnel|turnpike|tpke|"
+    "underpass|unions?|valleys?|vly|viaduct|views?|villages?|vlg|ville|vista|walks?|wall|ways?|wells?|"
+    "close|rise|quay|wharf|drove|chase|hill|gate|yard|wynd|parade|embankment|broadway"
+)
+# Name words between the house number and the street type: capitalised (or all lower case in
+# lower-cased transcripts), never a quantity's unit or a function word.
+_STOP = (
+    r"(?!(?:the|a|an|my|your|our|their|his|her|its|of|to|in|on|at|for|and|or|but|is|are|was|"
+    r"items?|times?|days?|weeks?|months?|years?|hours?|minutes?|hard|external|usb|flash|disk|"
+    r"different|more|other|new|old|first|second|last|next)\b)"
+)
+_NAME_WORD = rf"{_STOP}[A-Za-z][A-Za-z'.\-]*"
+_EN_STREET = re.compile(
+    rf"(?<![\w/.-])\d{{1,5}}[A-Za-z]?,?[ \t]+(?:{_NAME_WORD}[ \t]+){{1,3}}(?:{_COMMON_STREET_TYPES})\b(?!-)",
+    re.IGNORECASE,
+)
+_EN_STREET_TITLED = re.compile(
+    rf"(?<![\w/.-])\d{{1,5}}[A-Za-z]?,?[ \t]+(?:[A-Z][a-z'.\-]+[ \t]+){{1,3}}"
+    rf"(?:{'|'.join(w.capitalize() for w in _EN_STREET_TYPES.split('|'))})\b(?!-)"
+)
+# German, Dutch, Scandinavian and Finnish compounds: "Hauptstraße 5", "Kerkstraat 12a", "Storgatan 3".
+_COMPOUND_STREET = re.compile(
+    r"\b[A-ZÄÖÜÅÆØ][\wäöüßåæøéèë-]{1,40}?(?i:straße|strasse|str\.|weg|gasse|platz|allee|damm|ufer|"
+    r"chaussee|steig|pfad|straat|laan|gracht|plein|kade|singel|steeg|dreef|dijk|boulevard|vej|gade|gatan|"
+    # endings that are also English ones ("During", "iPad", "Spring") only after a hyphen
+    r"vägen|gränd|katu|-ring|-hof|-pad|-tie)\.?[ \t]+\d{1,4}[a-z]?(?:/\d{1,4})?\b"
+)
+# Romance languages: the street word first, a number before or after ("12 rue de la Paix", "Via Roma 10",
+# "Calle de Marisol Salvà 21", "Strada Bruscantini, 9").
+_ROMANCE_TYPES = (
+    "rue|avenue|boulevard|bd|chemin|place|allée|impasse|quai|cours|route|via|viale|piazza|piazzale|corso|"
+    "vicolo|strada|stretto|contrada|rotonda|borgo|canale|largo|calle|c\\.|avenida|avda\\.?|plaza|paseo|"
+    "carrer|camino|carretera|glorieta|pasaje|callejón|cuesta|ronda|rambla|travesía|urbanización|vía|"
+    "rua|travessa|praça|alameda"
+)
+_ROMANCE_NAME = (
+    r"(?:(?:de\s+la|de\s+l'|de\s+los|de\s+las|du|des|de|del|della|dei|di|da|do|dos|das)\s*)?"
+    r"[A-ZÀ-Ý][\w'’.-]+(?:\s+(?:de\s+|del\s+|la\s+|y\s+)?[A-ZÀ-Ý][\w'’.-]+){0,3}"
+)
+_ROMANCE_STREET = re.compile(
+    rf"(?<![\w/.-])\d{{1,4}}(?:\s*(?:bis|ter|[a-z]))?,?[ \t]+(?i:{_ROMANCE_TYPES})[ \t]+{_ROMANCE_NAME}"
+    rf"|\b(?i:{_ROMANCE_TYPES})[ \t]+{_ROMANCE_NAME},?[ \t]+(?:n\.?\s*[º°o]?\s*)?\d{{1,4}}\b"
+)
+_PO_BOX = re.compile(r"\bp\.?\s?o\.?\s?box\s+\d{1,6}\b", re.IGNORECASE)
+
+# UK: outward code (area letters, district) and inward code (sector digit, unit letters).
+_UK_POSTCODE = re.compile(
+    r"(?<![\w-])(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR)\s?(?!\d[KMGT]B\b)\d[ABD-HJLNP-UW-Z]{2}(?![\w-])",
+    re.IGNORECASE,
+)
+_US_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|"
+    "ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR|VI|GU|AS|MP|FM|MH|PW|AA|AE|AP"
+)
+_US_ZIP = re.compile(rf"(?<![\w-])(?:{_US_STATES}),?\s+\d{{5}}(?:-\d{{4}})?(?![\w-])")
+_ZIP_PLUS4 = re.compile(r"(?<![\w-])\d{5}-\d{4}(?![\w-])")
+# EU shapes that need no context: "D-10115", "NL 1012 AB" style letters, "75008 Paris" (a number then a
+# capitalised town), Polish "00-950", Portuguese "1000-001".
+_EU_POSTCODE = re.compile(
+    r"(?<![\w-])(?:[A-Z]{1,2}-\d{4,5}|\d{4}\s?(?!AD|BC|AM|PM|OK|UK|US|EU|TV|PC|GB|MB|KB|TB)[A-Z]{2}(?=\s+(?:'t\s+)?[A-Z][a-z])|\d{2}-\d{3}|\d{4}-\d{3})(?![\w-])"
+    r"|(?<![\w-])\d{4,5}\s+(?=[A-ZÀ-Ý][a-zà-ÿ]{2,}[\w'-]*(?:[\s,.]|$)(?!\s*(?:items?|units?|orders?)\b))"
+)
+# A bare code after the word for it: "zip 94105", "postcode is sw1a1aa", "PLZ: 10115".
+_POSTCODE_CUE = re.compile(
+    r"\b(?:zip(?:[ \t]?code)?|post[ \t]?code|postal[ \t]+code|plz|code[ \t]+postal|cap|cp)\b[ \t:#-]{0,3}"
+    r"(?:is[ \t]{1,3}|:[ \t]{0,3})?"
+    r"(?P<code>[A-Za-z]{0,2}\d[A-Za-z\d]{1,4}(?:[ -]?\d[A-Za-z\d]{1,3})?)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def _merge_count(spans: list[tuple[int, int]]) -> int:
+    count, end = 0, -1
+    for start, stop in sorted(spans):
+        if start >= end:
+            count += 1
+        end = max(end, stop)
+    return count
+
+
+def count_addresses(text: str) -> int:
+    """Street addresses (house number and street, in English, Germanic or Romance order, or a PO box)."""
+    if not any(ch.isdigit() for ch in text):
+        return 0
+    spans: list[tuple[int, int]] = []
+    for pattern in (_EN_STREET, _EN_STREET_TITLED, _COMPOUND_STREET, _ROMANCE_STREET, _PO_BOX):
+        spans += _spans(pattern, text)
+    return _merge_count(spans)
+
+
+def count_postcodes(text: str) -> int:
+    """UK postcodes, US ZIP codes with a state or a +4, EU postcodes by shape or by their cue word."""
+    if not any(ch.isdigit() for ch in text):
+        return 0
+    spans: list[tuple[int, int]] = []
+    for pattern in (_UK_POSTCODE, _US_ZIP, _ZIP_PLUS4, _EU_POSTCODE):
+        spans += _spans(pattern, text)
+    spans += [m.span("code") for m in _POSTCODE_CUE.finditer(text)]
+    return _merge_count(spans)
