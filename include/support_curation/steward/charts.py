@@ -67,7 +67,7 @@ def stacked(title: str, days: list[date], series: Mapping[str, Mapping[date, int
             height = value * scale
             y -= height
             chart.bars.append(Bar(x, y, slot * 0.7, height, color, f"{day.isoformat()} {name}: {value}"))
-        if index % 7 == 0 or index == len(days) - 1:
+        if index % 7 == 0 or (index == len(days) - 1 and index % 7 > 3):
             chart.x_labels.append((LEFT + index * slot + slot / 2, day.strftime("%m-%d")))
     return chart
 
@@ -77,10 +77,10 @@ def trend_charts(summaries: list[dict[str, Any]], days: int = 30) -> list[Chart]
 
     ``summaries`` are partition summaries (``queries.partition_summary``); only counted ones plot.
     """
-    per_day = {}
+    per_day: dict[date, dict[str, Any]] = {}
     for summary in summaries:
-        if summary["counts"]["extracted"] is None:
-            continue
+        if summary["counts"]["extracted"] is None or summary.get("counts_from") == "dry run":
+            continue  # trends show what was published; a dry run's counts are not the day's outcome
         per_day[date.fromisoformat(summary["partition"].removeprefix("dt="))] = summary
     if not per_day:
         return []
@@ -90,17 +90,16 @@ def trend_charts(summaries: list[dict[str, Any]], days: int = 30) -> list[Chart]
     quarantined: dict[str, dict[date, int]] = {}
     entities: dict[str, dict[date, int]] = {}
     for day in window:
-        summary = per_day.get(day)
-        if summary is None:
+        if day not in per_day:
             continue
-        counts = summary["counts"]
+        counts = per_day[day]["counts"]
         outcome["published"][day] = counts["published"] or 0
         outcome["excluded"][day] = sum(counts["excluded"].values())
         outcome["quarantined"][day] = sum(counts["quarantined"].values())
         for target, values in (
             (excluded, counts["excluded"]),
             (quarantined, counts["quarantined"]),
-            (entities, summary["entities_redacted"]),
+            (entities, per_day[day]["entities_redacted"]),
         ):
             for name, value in values.items():
                 target.setdefault(name, {})[day] = value

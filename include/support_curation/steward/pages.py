@@ -8,6 +8,7 @@ globals, so no page builds markup in Python. Charts are inline SVG (``macros.htm
 from __future__ import annotations
 
 import functools
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -37,7 +38,19 @@ def environment() -> Environment:
         explain=glossary.explain,
     )
     env.filters["sorted_items"] = lambda mapping: sorted((mapping or {}).items())
+    env.filters["when"] = _when
     return env
+
+
+def _when(iso: str | None) -> str:
+    """An ISO timestamp as stewards read it: ``2024-06-03 01:02 UTC``; a dash when unknown."""
+    if not iso:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(iso).astimezone(UTC)
+    except ValueError:
+        return iso
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 def render(template: str, **context: Any) -> str:

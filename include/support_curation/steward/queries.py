@@ -23,6 +23,7 @@ from support_curation.records import read_jsonl_gz
 from support_curation.run_status import (
     DRY_RUN_FOLDER,
     RUN_STATUS,
+    VALIDATED,
     VALIDATION_RESULT,
     VALIDATION_SUMMARY,
     read_status,
@@ -169,6 +170,8 @@ def partition_state(status: PartitionStatus, run: RunInfo | None = None) -> tupl
             VALIDATION_FAILED_STATE,
             f"the batch of {records} records failed validation and was quarantined",
         )
+    if (status.run_status or {}).get("state") == VALIDATION_FAILED_STATE and not status.published:
+        return VALIDATION_FAILED_STATE, "the batch failed validation: nothing was published"
     if run is not None and run.failed and not run.dry_run:
         at = ", ".join(run.failed_tasks) or "unknown task"
         return FAILED, f"the latest run failed at {at}{published_before}"
@@ -225,6 +228,8 @@ def partition_summary(status: PartitionStatus, run: RunInfo | None = None) -> di
     validation = manifest.get("validation") or (status.validation_failed or {}).get("validation") or {}
     if "summary" in validation:  # the manifest nests the summary; validation_failed.json does not
         validation = {"success": validation.get("success"), **validation["summary"]}
+    if validation.get("success") is None:  # no manifest and no failed batch: the run statuses say
+        validation = {**validation, "success": _validated((real if status.has_report else dry).get("state"))}
     state, detail = partition_state(status, run)
     warnings = list((real if status.published else dry).get("warnings") or [])
     if state == EMPTY and not any("no conversations" in w for w in warnings):
@@ -259,6 +264,13 @@ def partition_summary(status: PartitionStatus, run: RunInfo | None = None) -> di
         "dry_run": _dry_run_view(status),
         "run": _run_view(run),
     }
+
+
+def _validated(run_state: str | None) -> bool | None:
+    """Validation outcome from a run status: a dry run records its end only after validation passed."""
+    if run_state in (VALIDATED, PUBLISHED, DRY_RUN):
+        return True
+    return False if run_state == VALIDATION_FAILED_STATE else None
 
 
 def reconciliation(counts: dict[str, Any]) -> dict[str, Any] | None:
