@@ -24,8 +24,8 @@ from support_curation import consent
 from support_curation import staging as run_staging
 from support_curation.audit.groups import count_groups
 from support_curation.config import DATASET, get_settings, load_policy
-from support_curation.layout import PartitionRef, partition_name
-from support_curation.records import add_counts, read_jsonl_gz, write_jsonl_gz
+from support_curation.layout import Area, PartitionRef, partition_name
+from support_curation.records import add_counts, read_jsonl_gz, subject_id, write_jsonl_gz
 from support_curation.run_status import (
     DRY_RUN,
     PUBLISHED,
@@ -331,10 +331,16 @@ def redact_chunk(consented: dict[str, Any], rt: Runtime) -> dict[str, Any]:
 # --- 5. validate ----------------------------------------------------------------------------------
 
 
-def _redacted_rows(rt: Runtime, redacted: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+def _redacted_rows(
+    rt: Runtime, redacted: Iterable[dict[str, Any]], validation: dict[str, Any] | None = None
+) -> Iterable[dict[str, Any]]:
+    """The staged redacted rows, without those validation quarantined when its result is given."""
+    held = _held_records(rt, validation)
     for result in redacted:
         if result["chunk"]:
-            yield from read_jsonl_gz(rt.staging, result["chunk"])
+            for row in read_jsonl_gz(rt.staging, result["chunk"]):
+                if row["record"]["record_id"] not in held:
+                    yield row
 
 
 def _review_rows(rt: Runtime, redacted: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
@@ -347,9 +353,13 @@ def _review_rows(rt: Runtime, redacted: Iterable[dict[str, Any]]) -> Iterable[di
 def validate(
     redacted: Sequence[dict[str, Any]], rt: Runtime, *, dry_run: bool = False, run_id: str | None = None
 ) -> dict[str, Any]:
-    """Run the expectation suites on the batch; publish the report; quarantine the batch if it fails.
+    """Run the expectation suites on the batch; publish the report; quarantine what fails.
 
-    A dry run writes its report beside the published one (``dry_run/``) and leaves the quarantine alone.
+    A record with residual PII is quarantined on its own (``residual_pii:<detector>``, queued for
+    review) and the rest of the batch goes on; if more than the policy's ``max_residual_rate`` of the
+    batch is flagged, the redactor is presumed broken and the whole batch is quarantined, as is any
+    batch that fails another suite. A dry run writes its report beside the published one
+    (``dry_run/``) and leaves the quarantine and the review queue alone.
     """
     from support_curation.validation import build_validation_frame, validate_batch
 
@@ -367,6 +377,7 @@ def validate(
             max_records=rt.policy.validation.max_records,
             report_dir=Path(tmp),
             run_name=rt.interval.partition,
+            max_residual_rate=rt.policy.validation.max_residual_rate,
         )
         report_uri = _publish_report(rt, outcome, records=records, dry_run=dry_run, run_id=run_id)
     result = {
@@ -374,6 +385,9 @@ def validate(
         "records": records,
         "summary": outcome.summary(),
         "report": report_uri,
+        # row-level quarantine: counts by reason, and where the held record ids are (never in XCom)
+        "quarantined": _residual_counts(outcome.residual) if outcome.success else {},
+        "held": None,
     }
     failed_batch_key = f"{rt.quarantine_prefix}/validation_failed.jsonl.gz"
     if dry_run and not outcome.success:
@@ -384,9 +398,18 @@ def validate(
         return result
     if outcome.success:
         rt.output.delete([failed_batch_key])  # an earlier failed run of this interval is superseded
+        result["held"] = _quarantine_residual(rt, redacted, outcome.residual)
         return result
-    # Fail closed: the batch goes to the restricted quarantine area, nothing of it is published.
-    write_jsonl_gz(rt.output, failed_batch_key, (r["record"] for r in _redacted_rows(rt, redacted)))
+    # Fail closed: the batch goes to the restricted quarantine area, nothing of it is published; each
+    # row names its subject (a keyed hash) so an erasure can find it there.
+    write_jsonl_gz(
+        rt.output,
+        failed_batch_key,
+        (
+            r["record"] | {"subject": subject_id(rt.hmac_key, r["customer_id"])}
+            for r in _redacted_rows(rt, redacted)
+        ),
+    )
     rt.output.put_bytes(
         f"{rt.quarantine_prefix}/validation_failed.json",
         json.dumps({"records": records, "validation": result["summary"]}, indent=2).encode(),
@@ -395,6 +418,63 @@ def validate(
         f"validation failed for {rt.interval.partition}: {records} records quarantined, "
         f"{len(outcome.failing_record_ids)} failing row checks; report: {report_uri}"
     )
+
+
+RESIDUAL_QUARANTINE = "residual_pii.jsonl.gz"  # references and reasons of row-level quarantine
+HELD_RECORDS = "validated/held.json"  # staging: the record ids publish must leave out
+
+
+def _residual_counts(residual: dict[str, dict[str, int]]) -> dict[str, int]:
+    from support_curation.validation.suites import residual_reason
+
+    counts: dict[str, int] = {}
+    for hits in residual.values():
+        counts = add_counts(counts, {residual_reason(hits): 1})
+    return counts
+
+
+def _quarantine_residual(
+    rt: Runtime, redacted: Sequence[dict[str, Any]], residual: dict[str, dict[str, int]]
+) -> str | None:
+    """Set the flagged records aside: a reference per record in quarantine, the redacted record in the
+    review queue (kind ``residual_pii``), their ids in staging for publish. Returns the staging key."""
+    from support_curation.review.items import queue_records
+    from support_curation.review.names import Kind
+    from support_curation.validation.suites import residual_reason
+
+    quarantine_key = rt.interval.ref.key(Area.QUARANTINE, RESIDUAL_QUARANTINE)
+    if not residual:
+        rt.output.delete([quarantine_key])  # a rerun that flags nothing supersedes an earlier one
+        return None
+    rows = [r for r in _redacted_rows(rt, redacted) if r["record"]["record_id"] in residual]
+    write_jsonl_gz(
+        rt.output,
+        quarantine_key,
+        (
+            {
+                "record_id": r["record"]["record_id"],
+                "reason": residual_reason(residual[r["record"]["record_id"]]),
+                "detectors": residual[r["record"]["record_id"]],  # counts per detector, never values
+                "subject": subject_id(rt.hmac_key, r["customer_id"]),
+            }
+            for r in rows
+        ),
+    )
+    queue_records(
+        rt.output,
+        rt.interval.ref,
+        kind=Kind.RESIDUAL_PII,
+        rows=((r["record"], subject_id(rt.hmac_key, r["customer_id"]), r.get("scope")) for r in rows),
+        queued_at=datetime.now(tz=UTC),  # shown to stewards only; no decision depends on it
+    )
+    held_key = f"{rt.staging_prefix}/{HELD_RECORDS}"
+    rt.staging.put_bytes(held_key, json.dumps(sorted(residual)).encode())
+    return held_key
+
+
+def _held_records(rt: Runtime, validation: dict[str, Any] | None) -> frozenset[str]:
+    held = (validation or {}).get("held")
+    return frozenset(json.loads(rt.staging.get_bytes(held))) if held else frozenset()
 
 
 def _validation_frame(rt: Runtime, rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -434,13 +514,15 @@ def reconcile(
     extracts: Sequence[dict[str, Any]],
     consented: Sequence[dict[str, Any]],
     redacted: Sequence[dict[str, Any]],
+    validation: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The interval's counts; raises if any record is unaccounted for."""
+    """The interval's counts (with validation's row-level quarantine); raises if any record is missing."""
     extracted = sum(e["extracted"] for e in extracts)
-    stages = [*extracts, *consented, *redacted]
+    stages = [*extracts, *consented, *redacted, *([validation] if validation else [])]
     excluded = _sum_counts(stages, "excluded")
     quarantined = _sum_counts(stages, "quarantined")
-    published = sum(r["records"] for r in redacted)
+    held = sum((validation or {}).get("quarantined", {}).values())
+    published = sum(r["records"] for r in redacted) - held
     accounted = published + sum(excluded.values()) + sum(quarantined.values())
     if accounted != extracted:
         raise CountsDoNotReconcile(f"extracted {extracted} but accounted for {accounted}")
@@ -465,10 +547,10 @@ def publish_interval(
     """Publish the validated batch atomically (data files, then the manifest), then its run status."""
     if not validation.get("success"):
         raise ValidationFailed("refusing to publish a batch that did not pass validation")
-    counts = reconcile(extracts, consented, redacted)
+    counts = reconcile(extracts, consented, redacted, validation)
     from support_curation.audit.publication import publish_audited
 
-    rows = ((r["record"], r["customer_id"]) for r in _redacted_rows(rt, redacted))
+    rows = ((r["record"], r["customer_id"]) for r in _redacted_rows(rt, redacted, validation))
     # k-anonymity enforced on the rows, then the card, reports, charts and aggregates (counts only)
     manifest = publish_audited(
         rt.output,
