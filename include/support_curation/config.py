@@ -132,6 +132,9 @@ class ValidationPolicy(BaseModel):
     max_records: int = 2_000_000
     # per source: fewer conversations than this in a day is a warning on the run and the steward page
     min_records_by_source: dict[str, int] = Field(default_factory=dict)
+    # share of records with residual PII that are quarantined one by one; above it the redactor is
+    # presumed broken and the whole batch is quarantined (0: any residual PII fails the batch)
+    max_residual_rate: float = Field(default=0.0, ge=0, le=1)
 
 
 class RetentionPolicy(BaseModel):
