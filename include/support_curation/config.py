@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from support_curation.storage import Storage
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# a checkout (editable install) has its pyproject.toml there; an installed wheel sits in site-packages
+IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file()
 DATASET = "support_conversations"
 # Only for the embedded demo: a deployment sets CURATION_HMAC_KEY (a secret) and the demo key is refused.
 DEMO_HMAC_KEY = "demo-key-not-secret"
@@ -31,6 +33,12 @@ MIN_HMAC_KEY_BYTES = 32
 
 
 STATE_CONN_ID = "curation_state"  # the review decision log, when this connection exists
+
+
+def _default_data_dir() -> Path:
+    """``data/`` of the checkout; an installed package has no folder of its own, so ``./data`` of the
+    working directory (where ``curate demo`` was started)."""
+    return PROJECT_ROOT / "data" if IN_CHECKOUT else Path.cwd() / "data"
 
 
 class HmacKeyRefused(RuntimeError):
@@ -44,7 +52,7 @@ class Settings(BaseSettings):
         env_prefix="CURATION_", env_file=".local.env", extra="ignore", frozen=True
     )
 
-    data_dir: Path = PROJECT_ROOT / "data"
+    data_dir: Path = Field(default_factory=_default_data_dir)
     helpdesk_conn_id: str | None = None  # Airflow connection of the helpdesk database
     helpdesk_url: str | None = None  # or a SQLAlchemy URL; default: SQLite under data_dir
     chat_root: str | None = None  # chat export landing root: folder or s3://bucket/prefix
