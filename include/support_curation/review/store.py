@@ -152,8 +152,10 @@ class DecisionStore:
             "decided_at": at or datetime.now(UTC),
         }
         with self.engine.begin() as conn:
-            decision_id = conn.execute(insert(decisions).values(**row)).inserted_primary_key[0]
-        return Decision(decision_id=int(decision_id), **row)
+            key = conn.execute(insert(decisions).values(**row)).inserted_primary_key
+        if key is None:
+            raise RuntimeError("the decision log returned no id for the decision")
+        return Decision(decision_id=int(key[0]), **row)
 
     def _select(self, query: Any) -> list[Decision]:
         with self.engine.connect() as conn:
