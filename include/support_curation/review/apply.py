@@ -166,6 +166,18 @@ def _move(counts: dict[str, Any], source: str, target: str | None, kind: str | N
         bucket(target, +1)
 
 
+def _quarantine_bucket(counts: Mapping[str, Any], item: dict[str, Any]) -> str:
+    """The quarantine count an unpublished item sits in: its own reason, else its kind (or, for counts
+    kept per detector such as ``residual_pii:<detector>``, the first of that kind's keys)."""
+    quarantined = counts.get("quarantined") or {}
+    reason = item.get("quarantine_reason") or item["kind"]
+    if not quarantined.get(reason):
+        reason = next(
+            (k for k in sorted(quarantined) if k.startswith(f"{item['kind']}:") and quarantined[k]), reason
+        )
+    return f"quarantined:{reason}"
+
+
 def _reconciles(counts: Mapping[str, Any], records: int) -> bool:
     if "extracted" not in counts:
         return True  # a manifest from before counts were recorded: nothing to keep true
@@ -245,12 +257,12 @@ def _apply_locked(
         elif final == Action.APPROVE and item["kind"] != Kind.AUDIT_SAMPLE:
             if ref in blocked:
                 outcome = f"{REMOVED_PREFIX}{blocked[ref]}"
-                _move(counts, f"quarantined:{item['kind']}", f"excluded:{outcome}", item["kind"])
+                _move(counts, _quarantine_bucket(counts, item), f"excluded:{outcome}", item["kind"])
                 item_updates[ref] = items.resolved(item, State.REMOVED, outcome=outcome)
             else:
                 record, _ = redact_record(item["record"], deny_list, ctx.placeholder_names)
                 add.append((record, item["subject"]))
-                _move(counts, f"quarantined:{item['kind']}", "published", item["kind"])
+                _move(counts, _quarantine_bucket(counts, item), "published", item["kind"])
                 outcome = str(State.PUBLISHED)
                 item_updates[ref] = items.resolved(item, State.PUBLISHED, outcome=outcome)
         elif final == Action.APPROVE:
@@ -258,7 +270,7 @@ def _apply_locked(
             item_updates[ref] = items.resolved(item, State.APPROVED, outcome=outcome)
         elif final == Action.EXCLUDE:
             outcome = f"{REVIEWER_PREFIX}{p.reason}"
-            source = "published" if item["kind"] == Kind.AUDIT_SAMPLE else f"quarantined:{item['kind']}"
+            source = "published" if item["kind"] == Kind.AUDIT_SAMPLE else _quarantine_bucket(counts, item)
             if item["kind"] == Kind.AUDIT_SAMPLE:
                 drop.add(item["record_id"])
             _move(counts, source, f"excluded:{outcome}", item["kind"])

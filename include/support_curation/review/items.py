@@ -78,9 +78,13 @@ def resolved(item: dict[str, Any], state: State, **details: Any) -> dict[str, An
     return {k: v for k, v in item.items() if k != "record"} | {"state": str(state), **details}
 
 
-def clear_partition(storage: Storage, ref: PartitionRef) -> int:
-    """Remove a partition's items (a rerun of the interval queues them afresh)."""
-    keys = storage.list(ref.review + "/")
+def clear_partition(storage: Storage, ref: PartitionRef, kinds: Collection[str] | None = None) -> int:
+    """Remove a partition's items, or only those of some kinds (a rerun queues them afresh; validation
+    queues its own kind earlier in the same run, and publishing must not remove those)."""
+    keys = _item_keys(storage, ref.dataset, ref.partition)
+    if kinds is not None:
+        wanted = {str(k) for k in kinds}
+        keys = [k for k in keys if json.loads(storage.get_bytes(k)).get("kind") in wanted]
     storage.delete(keys)
     return len(keys)
 
@@ -89,16 +93,18 @@ def queue_records(
     storage: Storage,
     ref: PartitionRef,
     kind: Kind | str,
-    rows: Iterable[tuple[dict[str, Any], str, str | None]],
+    rows: Iterable[tuple[Any, ...]],
     queued_at: datetime,
 ) -> int:
-    """Queue ``(redacted record, subject hash, scope)`` rows as pending items of one kind; returns N."""
+    """Queue ``(redacted record, subject hash, scope[, quarantine reason])`` rows as pending items of one
+    kind; returns how many. The reason is the manifest's quarantine count the item sits in (default: the
+    kind), so that a decision moves the right count."""
     count = 0
-    for record, subject, scope in rows:
-        write_item(
-            storage,
-            make_item(kind=kind, ref=ref, record=record, subject=subject, scope=scope, queued_at=queued_at),
-        )
+    for record, subject, scope, *reason in rows:
+        item = make_item(kind=kind, ref=ref, record=record, subject=subject, scope=scope, queued_at=queued_at)
+        if reason and reason[0]:
+            item["quarantine_reason"] = str(reason[0])
+        write_item(storage, item)
         count += 1
     return count
 

@@ -125,7 +125,7 @@ class ReviewPublication:
         Rows are staging rows (``{"record", "customer_id", "scope", ...}``): the customer id becomes the
         subject hash here and goes no further.
         """
-        items.clear_partition(storage, self.ref)
+        items.clear_partition(storage, self.ref, kinds=(Kind.REVIEW_REQUIRED, Kind.AUDIT_SAMPLE))
 
         def as_items(rows: Iterable[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], str, str | None]]:
             for row in rows:

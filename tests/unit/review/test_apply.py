@@ -81,9 +81,20 @@ class World:
         published = [staged(n, []) for n in range(10)]
         self.review_rows = [staged(n, ["vulnerability"]) for n in range(10, 13)]
         self.policy = policy
+        # validation queues its row-level quarantine (kind residual_pii) before publication, counted per
+        # detector; publishing queues its own kinds and must leave these alone
+        residual = staged(12, [])["record"] | {"record_id": "f" * 32}
+        items.queue_records(
+            self.storage, REF, "residual_pii", [(residual, subject_id(KEY, "C012"), "tickets")], DAY
+        )
         rp = ReviewPublication(policy, REF, published=10, review_required=3)
         rows = ((r["record"], r["customer_id"]) for r in rp.observe(published))
-        counts = {"extracted": 13, "published": 10, "excluded": {}, "quarantined": {"review_required": 3}}
+        counts = {
+            "extracted": 14,
+            "published": 10,
+            "excluded": {},
+            "quarantined": {"residual_pii:name": 1, "review_required": 3},
+        }
         rp.publish_partition(
             self.storage,
             dataset=DATASET,
@@ -188,7 +199,7 @@ def test_decisions_change_the_partition_and_counts_reconcile(world):
     assert first["record_id"] in ids and second["record_id"] not in ids and erased["record_id"] not in ids
     assert audit[2]["record_id"] not in ids and audit[0]["record_id"] in ids
     assert manifest["counts"]["published"] == 10 == len(records)
-    assert manifest["counts"]["quarantined"] == {}
+    assert manifest["counts"]["quarantined"] == {"residual_pii:name": 1}
     assert manifest["counts"]["excluded"] == {
         "removed:erasure_requested": 1,
         "reviewer:identifying_context": 1,
@@ -295,3 +306,13 @@ def test_no_decision_log_row_has_a_value_column():
         "decided_at",
     }
     assert select(store.decisions) is not None
+
+
+def test_a_residual_pii_item_moves_its_detector_count(world):
+    (residual,) = world.items("residual_pii")  # still queued after publication queued the other kinds
+    world.decide(residual, action="approve")
+    (summary,) = apply.apply_all(world.context())
+    assert summary["outcomes"] == {"published": 1}
+    manifest = world.manifest()
+    assert manifest["counts"]["quarantined"] == {"review_required": 3}
+    assert manifest["counts"]["published"] == 11 and _reconciles(manifest)
