@@ -259,7 +259,7 @@ def test_ticket_pages_cover_the_interval_once_across_ties(tmp_path):
         conn.execute(insert(schema.tickets), inside + edges)
     with engine.connect() as conn:
         pages = list(_ticket_pages(conn, START, END, page=7))
-    # the database is asked for a window 14 hours wider (stored offsets); it marks what it placed inside
+    # the database is asked for a window a day wider (stored offsets); it marks what it placed inside
     seen = [row["ticket_id"] for page in pages for row in page if row["in_interval"]]
     assert sorted(seen) == sorted(t["ticket_id"] for t in inside)
     everything = [row["ticket_id"] for page in pages for row in page]

@@ -39,9 +39,11 @@ if TYPE_CHECKING:
     from support_curation.storage import Storage
 
 SOURCE = TICKETS
-# Stored times may carry any offset (or be written as local time); the largest UTC offset is 14 hours,
-# so the database is asked for a window this much wider and the parser decides membership in UTC.
-OFFSET_MARGIN = timedelta(hours=14)
+# Stored times may carry any offset (or be written as local time), so the database is asked for the
+# interval widened by a day either side and the parser decides membership in UTC. A whole day, not the
+# largest offset (14 h): a text column compares "2024-02-02T05:00+14:00" after "2024-02-02 14:00"
+# ("T" sorts after " "), so only a bound on another date is safe for both separators.
+OFFSET_MARGIN = timedelta(days=1)
 # The keyset runs on the values exactly as the database holds them (no type conversion on the way out
 # or back in): comparing a stored "2024-02-01T09:00" text with a converted "2024-02-01 09:00" made the
 # same page come back for ever.
