@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import logging
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -198,8 +197,8 @@ def apply_partition(ctx: Context, partition: str) -> dict[str, Any]:
     summary: dict[str, Any] = {"partition": partition, "decisions": len(pending), "outcomes": {}}
     if not pending:
         return summary
-    lock = getattr(publish, "partition_lock", None)  # the publish lock, where the storage layer has one
-    with lock(ctx.storage, ctx.dataset, partition) if lock else nullcontext():
+    # read, decide and rewrite under the partition's lock: no pipeline publish or enforcement interleaves
+    with publish.partition_lock(ctx.storage, ctx.dataset, partition):
         manifest = publish.read_manifest(ctx.storage, ctx.dataset, partition)
         if manifest is None:
             summary["skipped"] = "partition not published"
