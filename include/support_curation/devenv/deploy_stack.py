@@ -94,6 +94,12 @@ def airflow_env(
         "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
         "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
+        # task logs readable by this user and its group (operators) only; Airflow's defaults, 0o664 and
+        # 0o775, make every task log world-readable
+        "AIRFLOW__LOGGING__FILE_TASK_HANDLER_NEW_FILE_PERMISSIONS": "0o640",
+        "AIRFLOW__LOGGING__FILE_TASK_HANDLER_NEW_FOLDER_PERMISSIONS": "0o750",
+        # `make up` is a demo deployment: the built-in demo HMAC key is accepted (refused everywhere else)
+        "CURATION_DEMO": "1",
         "GX_ANALYTICS_ENABLED": "false",
         "NO_PROXY": "127.0.0.1,localhost",
     }
