@@ -59,7 +59,8 @@ _ORG_WORDS = frozenset(
 _PLACE_WORDS = frozenset(
     {"port", "west", "east", "north", "south", "new", "lake", "mount", "mt", "st", "saint", "fort",
      "san", "santa", "los", "las", "el", "la", "le", "upper", "lower", "great", "little", "city", "town",
-     "county", "village", "street", "road", "avenue", "lane", "drive", "park", "beach", "island"}
+     "county", "village", "street", "road", "avenue", "lane", "drive", "park", "beach", "island",
+     "way", "close", "court", "place", "square", "terrace", "gardens", "hill", "bridge", "station"}
 )  # fmt: skip
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "mx", "prof"})
 # Words the cues are followed by that a tagger may still call proper nouns.
@@ -171,7 +172,11 @@ def _full_name_spans(doc: Any) -> Iterable[tuple[int, int]]:
             continue
         previous = doc[left.i - 1].text.lower() if left.i else ""
         following = doc[right.i + 1].text.lower() if right.i + 1 < len(doc) else ""
-        if {previous, left.text.lower()} & _PLACE_WORDS or following in _ORG_WORDS | _PLACE_WORDS:
+        if {
+            previous,
+            left.text.lower(),
+            right.text.lower(),
+        } & _PLACE_WORDS or following in _ORG_WORDS | _PLACE_WORDS:
             continue
         span = (left.idx, right.idx + len(right.text))
         if _is_title(left) and _is_title(right):

@@ -7,8 +7,8 @@ sees the text after these steps, in this order:
 1. Unicode NFKC (full-width digits and letters, ligatures, compatibility forms such as "＠");
 2. format characters removed (category Cf: zero-width spaces and joiners, soft hyphens, bidi marks);
 3. Cyrillic and Greek lookalikes folded to Latin, but only inside a word that is already mixed with
-   Latin letters, digits or "@", or that consists of lookalikes alone: real Cyrillic or Greek words
-   keep their letters (they almost always hold a letter without a Latin twin);
+   Latin letters, digits or "@", or that consists of lookalikes alone in otherwise Latin text: real
+   Cyrillic or Greek text keeps its letters;
 4. spelled "at" / "dot" forms read as "@" / "." where the result is shaped like an email address
    (a local part, "at", then labels joined by "dot" ending in a known top-level domain).
 
@@ -63,15 +63,19 @@ _DOT_SPLIT = re.compile(_DOT, re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
-def _fold_word(word: str) -> str:
+def _fold_word(word: str, latin_text: bool) -> str:
     if not any(ch in _HOMOGLYPHS for ch in word):
         return word
     folded = word.translate(_FOLD_TABLE)
-    mixed = any(ch.isascii() and ch.isalnum() or ch == "@" for ch in word)
-    only_lookalikes = not any(
-        ch.isalpha() and not ch.isascii() for ch in folded
-    )  # every non-Latin letter had a Latin twin
+    mixed = any((ch.isascii() and ch.isalnum()) or ch == "@" for ch in word)
+    # every non-Latin letter had a Latin twin, in text that is otherwise Latin ("Јое Smith")
+    only_lookalikes = latin_text and not any(ch.isalpha() and not ch.isascii() for ch in folded)
     return folded if mixed or only_lookalikes else word
+
+
+def _mostly_latin(text: str) -> bool:
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return latin > sum(1 for ch in text if ch.isalpha() and not ch.isascii())
 
 
 def _char_map(ch: str) -> str:
@@ -92,7 +96,8 @@ def _unicode_steps(text: str) -> tuple[str, list[int]]:
     normalised = "".join(chars)
     if any(ch in _HOMOGLYPHS for ch in normalised):
         # folding is one character for one, so the offsets stay valid
-        normalised = _WORD.sub(lambda m: _fold_word(m.group()), normalised)
+        latin_text = _mostly_latin(normalised)
+        normalised = _WORD.sub(lambda m: _fold_word(m.group(), latin_text), normalised)
     return normalised, offsets
 
 

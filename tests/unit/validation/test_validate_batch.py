@@ -15,6 +15,7 @@ from support_curation.validation import (
     build_validation_frame,
     validate_batch,
 )
+from support_curation.validation.suites import residual_reason
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -222,3 +223,56 @@ def test_empty_batch(tmp_path: Path, min_records: int, success: bool) -> None:
     )
     assert outcome.success is success
     assert outcome.summary()["suites"]["volume"]["success"] is success
+
+
+# --- row-level quarantine: a few flagged records pass the batch (named by id, counts per detector);
+# above max_residual_rate the batch fails as a broken redactor
+
+LEAKY_TEXT = "Thanks, it's Eleanor Whitfield, 12 Baker Street, NW1 6XE, born 03/04/1985."
+LEAKY_FRAGMENTS = ("Eleanor", "Whitfield", "Baker Street", "NW1", "6XE", "1985")
+
+
+def _batch(records: int, leaky: int) -> tuple[list[dict], dict[str, bool]]:
+    batch = [make_record(f"{i:032x}") for i in range(records - leaky)]
+    batch += [make_record(f"{0xFFFF - i:032x}", LEAKY_TEXT) for i in range(leaky)]
+    return batch, {r["record_id"]: True for r in batch}
+
+
+def _run(tmp_path: Path, records: int, leaky: int, rate: float) -> ValidationOutcome:
+    batch, consent = _batch(records, leaky)
+    return validate_batch(
+        build_validation_frame(batch, {}, consent),
+        policy_version=POLICY,
+        min_records=1,
+        max_records=100,
+        report_dir=tmp_path,
+        run_name="dt=2024-01-02",
+        max_residual_rate=rate,
+    )
+
+
+def test_one_leaky_record_is_named_and_the_batch_passes(tmp_path: Path) -> None:
+    outcome = _run(tmp_path, records=20, leaky=1, rate=0.1)
+    assert outcome.success
+    leaky_id = f"{0xFFFF:032x}"
+    assert list(outcome.residual) == [leaky_id]
+    assert outcome.residual[leaky_id] == {"name": 1, "address": 1, "postcode": 1, "birth_date": 1}
+    assert residual_reason(outcome.residual[leaky_id]) == "residual_pii:address+birth_date+name+postcode"
+    residual = outcome.summary()["residual"]
+    assert residual["flagged"] == 1 and residual["records"] == 20 and residual["share"] == 0.05
+    assert residual["records_by_detector"]["name"] == 1 and residual["records_by_detector"]["email"] == 0
+    # the report counts records per detector, and names no value
+    suite = outcome.summary()["suites"]["residual_pii"]["expectations"]
+    per_column = {e["column"]: e["unexpected_count"] for e in suite if e["type"].endswith("in_set")}
+    assert per_column["name_hits"] == per_column["address_hits"] == per_column["residual_hits"] == 1
+    assert per_column["email_hits"] == 0
+    dumped = json.dumps(outcome.summary()) + json.dumps(outcome.gx_result, default=str)
+    assert not [f for f in LEAKY_FRAGMENTS if f in dumped]
+
+
+@pytest.mark.parametrize(("leaky", "rate", "success"), [(3, 0.1, False), (2, 0.1, True), (1, 0.0, False)])
+def test_above_the_rate_the_batch_fails(tmp_path: Path, leaky: int, rate: float, success: bool) -> None:
+    outcome = _run(tmp_path, records=20, leaky=leaky, rate=rate)
+    assert outcome.success is success
+    assert outcome.suite_success["residual_pii"] is success
+    assert len(outcome.residual) == leaky
