@@ -175,6 +175,10 @@ def test_validate_passes_the_clean_batch_and_publishes_its_report(run: Run) -> N
     assert run.validation["success"] is True
     assert run.validation["records"] == len(run.redacted_rows)
     report_keys = run.rt.output.list(run.rt.report_prefix + "/")
+    # the steward app renders the report from these (no Data Docs site: it needs assets from a CDN)
+    assert {"validation_summary.json", "validation_result.json", "run_status.json"} <= {
+        k.rsplit("/", 1)[1] for k in report_keys
+    }
     summary_key = next(k for k in report_keys if k.endswith("validation_summary.json"))
     assert json.loads(run.rt.output.get_bytes(summary_key)) == run.validation["summary"]
 
