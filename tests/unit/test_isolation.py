@@ -234,3 +234,48 @@ class _ListHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(self.format(record))
+
+
+# --- the extract stage: bad input is quarantined by reference; what is left is re-raised as type+place --
+
+
+def _runtime(tmp_path):
+    from sqlalchemy import create_engine
+
+    from support_curation.pipeline import Interval, Runtime
+    from support_curation.sources import helpdesk_schema
+
+    settings = Settings(data_dir=tmp_path)
+    helpdesk_schema.metadata.create_all(create_engine(settings.resolved_helpdesk_url))
+    return Runtime(Interval(NOW, NOW + timedelta(days=1)), settings, run_id="run-1")
+
+
+def test_extract_writes_references_and_reasons_only(tmp_path):
+    from support_curation.pipeline import extract
+    from support_curation.records import read_jsonl_gz
+
+    rt = _runtime(tmp_path)
+    secret = "odalys.q@example.org"
+    rt.landing.put_bytes(f"chats/dt=2024-03-01/{secret}.jsonl", b"\xff" + secret.encode() + b"\n{oops\n")
+    result = extract("chat", rt)
+    assert result["extracted"] == 2 and result["quarantined"] == {"bad_encoding": 1, "malformed_json": 1}
+    items = list(read_jsonl_gz(rt.output, f"{rt.quarantine_prefix}/extract-chat.jsonl.gz"))
+    assert len(items) == 2 and secret not in json.dumps(items)
+    assert rt.staging.exists(f"{rt.staging_prefix}/{MARKER}")  # dated for the sweeper
+
+
+def test_an_input_error_the_sources_did_not_catch_is_reraised_without_its_message(tmp_path, monkeypatch):
+    from support_curation import pipeline
+
+    secret = "card 4111 1111 1111 1111 of odalys.q@example.org"
+
+    def failing_extract(*args, **kwargs):
+        raise UnicodeDecodeError("utf-8", secret.encode(), 0, 1, f"cannot decode {secret}")
+
+    monkeypatch.setattr(pipeline, "extract_chats", failing_extract)
+    with pytest.raises(pipeline.InputError) as raised:
+        pipeline.extract("chat", _runtime(tmp_path))
+    message = str(raised.value)
+    assert "UnicodeDecodeError" in message and "test_isolation.py:" in message
+    assert "4111" not in message and "example.org" not in message
+    assert raised.value.__suppress_context__  # the original (with the text) is not chained into the log
