@@ -175,7 +175,7 @@ def extract(source: str, rt: Runtime) -> dict[str, Any]:
     # the marker first (wall clock: it dates the folder for the sweeper), then a rerun starts clean
     run_staging.mark_started(rt.staging, rt.staging_prefix, datetime.now(UTC))
     rt.staging.delete(rt.staging.list(prefix + "/"))
-    common = {
+    common: dict[str, Any] = {
         "start": rt.interval.start,
         "end": rt.interval.end,
         "policy": rt.policy,
@@ -220,7 +220,7 @@ def consent_join(extracts: Sequence[dict[str, Any]], rt: Runtime) -> list[dict[s
     """
     prefix = f"{rt.staging_prefix}/consented"
     rt.staging.delete(rt.staging.list(prefix + "/"))
-    results = []
+    results: list[dict[str, Any]] = []
     for number, chunk_key in enumerate(k for e in extracts for k in e["chunks"]):
         conversations = list(read_jsonl_gz(rt.staging, chunk_key))
         decisions = _decide(rt, [(c["customer_id"], c["scope"]) for c in conversations])

@@ -65,7 +65,7 @@ def person_identifiers(full_name: str | None) -> list[str]:
 def customer_identifiers(customer: Mapping[str, Any] | None) -> dict[str, list[str]]:
     if not customer:
         return {}
-    ids = {
+    ids: dict[str, list[Any]] = {
         "PERSON": person_identifiers(customer.get("full_name")),
         "EMAIL": [customer.get("email")],
         "PHONE": [customer.get("phone")],
@@ -98,13 +98,15 @@ def merge_identifiers(*groups: Mapping[str, list[str]]) -> dict[str, list[str]]:
     return dict(sorted(merged.items()))
 
 
-def rows_by_key(conn: Connection, table: Table, column: Column[Any], keys: set[str]) -> dict[str, Any]:
+def rows_by_key(
+    conn: Connection, table: Table, column: Column[Any], keys: Iterable[object]
+) -> dict[str, Any]:
     """Rows of a small lookup table (customers, agents) for a set of keys."""
     # ids come from input: only clean text is sent to the database (a lone surrogate cannot be bound)
-    keys = {k for k in keys if isinstance(k, str) and is_encodable(k)}
-    if not keys:
+    wanted = {k for k in keys if isinstance(k, str) and is_encodable(k)}
+    if not wanted:
         return {}
-    rows = conn.execute(select(table).where(column.in_(sorted(keys)))).mappings()
+    rows = conn.execute(select(table).where(column.in_(sorted(wanted)))).mappings()
     return {row[column.name]: row for row in rows}
 
 

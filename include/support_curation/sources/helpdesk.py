@@ -137,7 +137,7 @@ def _messages(conn: Connection, ticket_ids: list[str]) -> dict[str, list[Mapping
         .where(ticket_messages.c.ticket_id.in_(ticket_ids))
         .order_by(ticket_messages.c.created_at, ticket_messages.c.message_id)
     )
-    by_ticket: dict[str, list[Mapping[str, Any]]] = {tid: [] for tid in ticket_ids}
+    by_ticket: dict[str, list[Any]] = {tid: [] for tid in ticket_ids}
     for message in conn.execute(query).mappings():
         by_ticket[message["ticket_id"]].append(message)
     return by_ticket
