@@ -192,6 +192,7 @@ def extract(source: str, rt: Runtime) -> dict[str, Any]:
         else:
             batch = extract_chats(rt.landing, rt.helpdesk, **common)
         result = batch.result(source)
+        batch.forget(consent.load_erasures(rt.helpdesk, batch.quarantined_customers()))
     except _INPUT_ERRORS as error:
         # the sources turn bad input into quarantine items; anything left is re-raised as its type and
         # where it happened, because such messages quote the input (a decoder's, a driver's)

@@ -279,3 +279,27 @@ def test_an_input_error_the_sources_did_not_catch_is_reraised_without_its_messag
     assert "UnicodeDecodeError" in message and "test_isolation.py:" in message
     assert "4111" not in message and "example.org" not in message
     assert raised.value.__suppress_context__  # the original (with the text) is not chained into the log
+
+
+def test_a_rerun_never_writes_an_erased_customers_subject_back_into_the_quarantine(tmp_path):
+    from sqlalchemy import create_engine
+
+    from support_curation.pipeline import extract
+    from support_curation.records import read_jsonl_gz, subject_id
+
+    rt = _runtime(tmp_path)
+    with create_engine(rt.settings.resolved_helpdesk_url).begin() as conn:
+        for ticket, customer in (("t-erased", "c-erased"), ("t-kept", "c-kept")):
+            conn.exec_driver_sql(
+                "INSERT INTO tickets (ticket_id, customer_id, channel, updated_at) VALUES (?, ?, 'email', ?)",
+                (ticket, customer, "2024-03-01 25:00:00"),  # an unreadable time: quarantined with its subject
+            )
+        conn.exec_driver_sql(
+            "INSERT INTO erasure_requests (request_id, customer_id, status) VALUES ('r1', 'c-erased', 'done')"
+        )
+    result = extract("tickets", rt)
+    assert result["quarantined"] == {"bad_timestamp": 2}  # still counted: the day reconciles
+    items = list(read_jsonl_gz(rt.output, f"{rt.quarantine_prefix}/extract-tickets.jsonl.gz"))
+    assert {"ref": "erased", "reason": "bad_timestamp"} in items
+    assert subject_id(rt.hmac_key, "c-erased") not in json.dumps(items)
+    assert subject_id(rt.hmac_key, "c-kept") in json.dumps(items)

@@ -37,6 +37,9 @@ MISFILED = "misfiled"  # a chat in a dt= folder more than a day away from when i
 NO_USABLE_MESSAGES = "no_usable_messages"
 UNKNOWN_SCOPE = "unknown_scope"  # a channel the policy does not map to a consent scope
 
+# the reference of a quarantine item whose customer asked for erasure: nothing that points back to them
+ERASED_REF = "erased"
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -134,6 +137,7 @@ class ExtractBatch:
     quarantine: list[dict[str, str]] = field(default_factory=list)
     _pending: list[dict[str, Any]] = field(default_factory=list)
     _seen: set[str] = field(default_factory=set)
+    _customers: dict[str, str] = field(default_factory=dict)  # subject -> customer id, quarantined items only
 
     def take(self, ref: str, outcome: StagedConversation | Rejected, customer_id: object = None) -> None:
         """Account for one conversation: staged, excluded or quarantined (with ``ref``, never content)."""
@@ -165,7 +169,25 @@ class ExtractBatch:
         item = {"ref": ref, "reason": reason}
         if isinstance(customer_id, str) and customer_id and is_encodable(customer_id) and self.hmac_key:
             item["subject"] = subject_id(self.hmac_key, customer_id)
+            self._customers[item["subject"]] = customer_id
         self.quarantine.append(item)
+
+    def quarantined_customers(self) -> set[str]:
+        return set(self._customers.values())
+
+    def forget(self, customer_ids: set[str]) -> None:
+        """Keep only the reason of the items of customers who asked for erasure (the count stays).
+
+        Erasure sweeps the quarantine once; a later rerun of an old day must not write their subject
+        hash, or a reference to their conversation, back into it.
+        """
+        forgotten = {s for s, c in self._customers.items() if c in customer_ids}
+        if not forgotten:
+            return
+        self.quarantine = [
+            {"ref": ERASED_REF, "reason": item["reason"]} if item.get("subject") in forgotten else item
+            for item in self.quarantine
+        ]
 
     def flush(self) -> None:
         if not self._pending:
