@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo up test lint format bench profile eval clean
+.PHONY: help venv demo up test lint format bench profile eval gate-eval clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ profile: venv ## where the redactor's time goes, by step and recognizer (demo co
 
 eval: venv ## redaction leak figures on ../shared/eval corpora (skips when absent)
 	$(PY) bench/eval_redaction.py
+
+gate-eval: venv ## residual-PII gate: recall on planted leaks, false alarms on clean redacted records
+	$(PY) bench/gate_eval.py
 
 clean: ## remove demo data and caches (keeps .venv)
 	rm -rf data build .pytest_cache .ruff_cache

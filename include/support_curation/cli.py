@@ -3,6 +3,7 @@
 curate demo                 demo data + the DAG (real Airflow, dag.test) for the last 3 days
 curate run --date D         one interval through every stage in this process
 curate redact --input IN.jsonl --output OUT.jsonl [--policy P]
+curate scan --input IN.jsonl --output OUT.jsonl   residual-PII counts per record (no values)
 curate sweep-staging        remove staging (raw text) left by runs killed before their cleanup
 curate locate --customer-id ID   published partitions holding that customer's conversations
 curate erase --customer-id ID    record an erasure request and enforce it on every published partition
@@ -122,6 +123,14 @@ def cmd_sweep_staging(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"staging_orphan_hours": args.older_than_hours})
     swept = sweep_staging(settings)
     print(f"removed the staging of {len(swept)} orphaned runs")
+    return 0
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from support_curation.validation.scan import scan_jsonl
+
+    summary = scan_jsonl(args.input, args.output)
+    print(json.dumps(summary, indent=2))
     return 0
 
 
@@ -394,6 +403,13 @@ def build_parser() -> argparse.ArgumentParser:
     redact.add_argument("--output", required=True, type=Path)
     redact.add_argument("--policy", type=Path, default=None, help="redaction policy YAML")
     redact.set_defaults(handler=cmd_redact)
+
+    scan = commands.add_parser(
+        "scan", help="count residual PII per record of a redacted JSONL file (the validation gate)"
+    )
+    scan.add_argument("--input", required=True, type=Path, help="JSONL (or .jsonl.gz) as curate redact reads")
+    scan.add_argument("--output", required=True, type=Path, help='one {"id", "residual": {...}} per line')
+    scan.set_defaults(handler=cmd_scan)
 
     locate = commands.add_parser(
         "locate", help="list published partitions holding a customer's conversations"
