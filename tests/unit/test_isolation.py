@@ -303,3 +303,37 @@ def test_a_rerun_never_writes_an_erased_customers_subject_back_into_the_quaranti
     assert {"ref": "erased", "reason": "bad_timestamp"} in items
     assert subject_id(rt.hmac_key, "c-erased") not in json.dumps(items)
     assert subject_id(rt.hmac_key, "c-kept") in json.dumps(items)
+
+
+def test_task_logs_are_scrubbed_through_airflows_own_logging_setup(tmp_path):
+    """In a child process (Airflow's logging setup is global): the task SDK's structlog chain and the
+    stdlib loggers behind it both pass the scrubber, exceptions included."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "task_log.py"
+    script.write_text(
+        """
+import io, logging, structlog
+from airflow.sdk.log import configure_logging
+buffer = io.BytesIO()
+configure_logging(
+    json_output=True, output=buffer, sending_to_supervisor=True, cache_logger_on_first_use=False
+)
+from support_curation import logscrub
+logscrub.install()
+secret = "odalys.q@example.org card 4111 1111 1111 1111"
+try:
+    raise ValueError(f"Could not decode with text '{secret}'")
+except ValueError:
+    structlog.get_logger("task").exception("Task failed with exception")
+logging.getLogger("support_curation.pipeline").warning("read %s", secret)
+print(buffer.getvalue().decode())
+"""
+    )
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert "Task failed with exception" in out.stdout and "ValueError" in out.stdout
+    assert "support_curation.pipeline" in out.stdout
+    assert "4111" not in out.stdout and "example.org" not in out.stdout
