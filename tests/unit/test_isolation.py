@@ -337,3 +337,40 @@ print(buffer.getvalue().decode())
     assert "Task failed with exception" in out.stdout and "ValueError" in out.stdout
     assert "support_curation.pipeline" in out.stdout
     assert "4111" not in out.stdout and "example.org" not in out.stdout
+
+
+def test_the_lock_on_s3_uses_a_conditional_put():
+    """S3 (and MinIO) honour If-None-Match: * on PutObject: only one writer creates the lock object."""
+    import boto3
+    from moto import mock_aws
+
+    from support_curation.storage import S3Storage
+
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket="lock-test")
+        storage = S3Storage(bucket="lock-test", prefix="lake", client=client)
+        key = lock_key("ds", "dt=2024-02-01")
+        with partition_lock(storage, "ds", "dt=2024-02-01"):
+            assert storage.exists(key)
+            assert not create_if_absent(storage, key, b"{}")
+            with pytest.raises(PartitionLocked):
+                _other_thread_locks(storage, wait=SHORT)
+        assert not storage.exists(key)
+
+
+def _other_thread_locks(storage, wait):
+    failures = []
+
+    def run():
+        try:
+            with partition_lock(storage, "ds", "dt=2024-02-01", wait=wait, poll_seconds=0.05):
+                pass
+        except PartitionLocked as error:
+            failures.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
