@@ -82,9 +82,13 @@ class ReviewPublication:
         """
         sampler = self.sampler
         versions: dict[str, dict[str, Any]] = {}
-        merged = metadata | review_metadata(
-            self.policy, sampler.size, {str(Kind.REVIEW_REQUIRED): self.review_required}
-        )
+        # validation queued its row-level quarantine already; it is counted per detector in the manifest
+        quarantined = (metadata.get("counts") or {}).get("quarantined") or {}
+        residual = sum(n for k, n in quarantined.items() if k.split(":")[0] == Kind.RESIDUAL_PII)
+        queued = {str(Kind.REVIEW_REQUIRED): self.review_required}
+        if residual:
+            queued[str(Kind.RESIDUAL_PII)] = residual
+        merged = metadata | review_metadata(self.policy, sampler.size, queued)
 
         def watched() -> Iterator[tuple[dict[str, Any], str]]:
             for record, customer in rows:
@@ -100,14 +104,8 @@ class ReviewPublication:
                 for row in sampler.sample()
                 if row["record"]["record_id"] in versions
             ]
-            fields = review_metadata(
-                self.policy,
-                len(self._published_sample),
-                {
-                    str(Kind.REVIEW_REQUIRED): self.review_required,
-                    str(Kind.AUDIT_SAMPLE): len(self._published_sample),
-                },
-            )
+            queued[str(Kind.AUDIT_SAMPLE)] = len(self._published_sample)
+            fields = review_metadata(self.policy, len(self._published_sample), queued)
             merged.update(fields)
 
         return publish.publish_partition(storage, rows=watched(), metadata=merged, **kw)

@@ -10,9 +10,20 @@ from typing import TYPE_CHECKING, Any
 
 from support_curation import publish
 from support_curation.review.leak import LeakEstimate, combine
+from support_curation.review.names import RELEASED
 
 if TYPE_CHECKING:
     from support_curation.storage import Storage
+
+
+def released_partitions(storage: Storage, dataset: str) -> list[str]:
+    """Published partitions a consumer may use: status ``released`` (absent: published before release
+    statuses existed, which released on publication). ``pending_review`` ones wait for their audit."""
+    return [
+        partition
+        for partition in publish.published_partitions(storage, dataset)
+        if (publish.read_manifest(storage, dataset, partition) or {}).get("status", RELEASED) == RELEASED
+    ]
 
 
 def partition_estimate(manifest: dict[str, Any]) -> LeakEstimate:

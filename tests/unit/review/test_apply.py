@@ -18,6 +18,7 @@ from support_curation.review import apply, items, store
 from support_curation.review.decide import decide
 from support_curation.review.leak import wilson_upper
 from support_curation.review.queue import ReviewPublication
+from support_curation.review.report import released_partitions
 from support_curation.sources.helpdesk_schema import consent_events, erasure_requests, metadata
 from support_curation.storage import LocalStorage
 
@@ -151,6 +152,7 @@ def test_publication_queues_review_items_and_a_stratified_sample(world):
     manifest = world.manifest()
     assert manifest["status"] == "released"  # release.require_audit is off by default
     assert manifest["review"]["leak"]["audit_sample"] == 4
+    assert manifest["review"]["queued"] == {"audit_sample": 4, "residual_pii": 1, "review_required": 3}
     sample = world.items("audit_sample")
     published_ids = {r["record_id"] for r in world.records()}
     assert {i["record_id"] for i in sample} <= published_ids
@@ -278,6 +280,7 @@ def test_revoked_consent_blocks_an_approval(world):
 def test_release_waits_for_a_reviewed_sample_under_the_bound(tmp_path):
     world = World(tmp_path, _policy(require_audit=True, max_leak_upper=0.6))
     assert world.manifest()["status"] == "pending_review"
+    assert released_partitions(world.storage, DATASET) == []  # consumers do not see it yet
     for item in world.items("audit_sample")[:3]:
         world.decide(item, action="approve")
     apply.apply_all(world.context())
@@ -288,6 +291,7 @@ def test_release_waits_for_a_reviewed_sample_under_the_bound(tmp_path):
     assert manifest["review"]["leak"]["reviewed"] == 4
     assert manifest["review"]["leak"]["upper_95"] == pytest.approx(wilson_upper(0, 4), abs=1e-6)  # 0.49
     assert manifest["status"] == "released"
+    assert released_partitions(world.storage, DATASET) == [REF.partition]
 
 
 def test_no_decision_log_row_has_a_value_column():
