@@ -166,6 +166,9 @@ class RepresentationBounds(BaseModel):
     ratio_min: float = 0.8  # the four-fifths rule: published share over extracted share
     ratio_max: float = 1.25
     min_group: int = Field(default=5, ge=1)  # groups extracted fewer times are reported, not judged
+    # outside the ratio bounds counts only if the group's kept rate differs from the rest's beyond
+    # chance (two-proportion test, two-sided p under this); None: the bounds alone decide
+    significance: float | None = Field(default=0.05, gt=0, lt=1)
     action: Literal["warn", "block"] = "warn"
 
 

@@ -149,6 +149,14 @@ def render_card(
         )
     else:
         summary += "No group is outside the representation bounds."
+    window = representation.get("window") or {}
+    window_consent = window.get("flagged_by_cause", {}).get("consent", [])
+    if len(window.get("partitions", [])) > 1 and window_consent:
+        summary += (
+            f" Over the last {len(window['partitions'])} partitions, skewed by consent: "
+            + ", ".join(f"`{g}`" for g in window_consent)
+            + "."
+        )
     validation = manifest.get("validation", {})
     validation_summary = validation.get("summary", validation)
     env = _environment(k_min)
@@ -184,6 +192,7 @@ def render_card(
         drift_max=drift.get("max_share_change", ""),
         drifted=list(representation.get("drifted", [])),
         flagged_by_cause=sorted(representation.get("flagged_by_cause", {}).items()),
+        window=representation.get("window"),
         causes=CAUSES,
         risk=risk,
         aggregates=aggregates,

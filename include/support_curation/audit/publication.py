@@ -183,6 +183,13 @@ def publish_audited(
             previous=drift_reports,
             previous_partitions=drift_names,
         )
+        # the same rule over this partition and the trailing ones: a day is often too small to tell
+        window = representation.window_report([*drift_reports, rep], audit_policy)
+        rep["window"] = {
+            "partitions": [*drift_names, partition],
+            "flagged": window["flagged"],
+            "flagged_by_cause": window["flagged_by_cause"],
+        }
         risk_report = plan.report()
         storage.put_bytes(audit_key(ref, REPRESENTATION), _json(rep))
         if rep["blocked"]:
@@ -305,9 +312,12 @@ def audit_lines(storage: Storage, dataset: str, partitions: Sequence[str]) -> li
         causes = "; ".join(
             f"{cause}: {', '.join(names)}" for cause, names in rep.get("flagged_by_cause", {}).items()
         )
+        window = rep.get("window", {})
+        over = "; ".join(f"{c}: {', '.join(n)}" for c, n in window.get("flagged_by_cause", {}).items())
         lines.append(
             f"{partition}  min k {risk_report['after']['min_k']} (k_min {risk_report['k_min']}, "
             f"{risk_report['generalised']} generalised, {risk_report['suppressed']} suppressed)  "
-            f"flagged: {causes or 'none'}"
+            f"flagged: {causes or 'none'}  |  over {len(window.get('partitions', []))} partition(s): "
+            f"{over or 'none'}"
         )
     return lines

@@ -10,6 +10,7 @@ partitions. Everything here is counts; no record, id or text comes in or goes ou
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -49,6 +50,23 @@ def _losses(extracted: int, consented: int, published: int, suppressed: int) -> 
     }
 
 
+def _kept_rate_p_value(n_group: int, kept_group: int, n_all: int, kept_all: int) -> float:
+    """Two-sided p-value that the group's kept rate (published / extracted) equals everyone else's.
+
+    A two-proportion z-test: at a few dozen conversations a day, a ratio outside 0.8-1.25 is often
+    chance; the rule flags a group only when its rate differs beyond what chance explains.
+    """
+    n_rest, kept_rest = n_all - n_group, kept_all - kept_group
+    if n_group <= 0 or n_rest <= 0:
+        return 1.0
+    pooled = kept_all / n_all
+    spread = math.sqrt(pooled * (1 - pooled) * (1 / n_group + 1 / n_rest))
+    if spread == 0:
+        return 1.0
+    z = (kept_group / n_group - kept_rest / n_rest) / spread
+    return math.erfc(abs(z) / math.sqrt(2))
+
+
 def group_rows(
     dimension: str,
     extracted: Mapping[str, int],
@@ -81,10 +99,13 @@ def group_rows(
         losses = _losses(n_extracted, n_consented, n_published, n_suppressed)
         excess = {stage: losses[stage] - overall[stage] for stage in STAGES}
         cause = None
+        p_value = _kept_rate_p_value(n_extracted, n_published, total_extracted, total_published)
         if n_extracted < bounds.min_group:
             status = "too_small"  # a handful of conversations says nothing about a skew
         elif ratio is not None and bounds.ratio_min <= ratio <= bounds.ratio_max:
             status = "ok"
+        elif bounds.significance is not None and p_value > bounds.significance:
+            status = "not_significant"  # outside the bounds, but a coin could have done it
         else:
             status = "flagged"
             under = ratio is None or ratio < bounds.ratio_min
@@ -105,6 +126,7 @@ def group_rows(
                 "consent_exclusion_rate": _rate(n_extracted - n_consented, n_extracted),
                 "after_consent_loss_rate": _rate(n_consented - n_published - n_suppressed, n_extracted),
                 "k_suppression_rate": _rate(n_suppressed, n_extracted),
+                "p_value": round(p_value, 4),
                 "status": status,
                 "cause": cause,
             }
@@ -184,7 +206,8 @@ def representation_report(
                     "observed": row["ratio"],
                     "min": bounds.ratio_min,
                     "max": bounds.ratio_max,
-                    "success": row["status"] == "ok",
+                    "success": row["status"] in ("ok", "not_significant"),
+                    "p_value": row["p_value"],
                     "action": bounds.action,
                 }
             )

@@ -89,3 +89,27 @@ def test_group_counts_carry_counts_only() -> None:
     assert "c1" not in repr(counts)
     merged = audit_groups.merge_groups([counts, None, counts])
     assert merged["extracted"]["segment"] == {"premium": 2, "unknown": 2}
+
+
+def test_out_of_bounds_by_chance_is_not_flagged() -> None:
+    """6 of 10 kept against 50 of 100: ratio 1.19 at best noise; 2 of 10 against 50 of 100 is not."""
+    groups = {
+        "extracted": {"segment": {"a": 10, "b": 100}, "source": {"tickets": 110}},
+        "consented": {"segment": {"a": 10, "b": 100}, "source": {"tickets": 110}},
+    }
+
+    def status(kept: int, policy: AuditPolicy = POLICY) -> str:
+        report = representation.representation_report(
+            groups=groups,
+            published={"segment": {"a": kept, "b": 50}, "source": {"tickets": kept + 50}},
+            suppressed={},
+            flags={},
+            unattributed=0,
+            policy=policy,
+        )
+        return next(r["status"] for r in report["dimensions"]["segment"] if r["value"] == "a")
+
+    assert status(3) == "not_significant"  # ratio 0.64, p ~ 0.2
+    assert status(0) == "flagged"
+    bounds_only = POLICY.model_copy(update={"bounds": RepresentationBounds(significance=None)})
+    assert status(3, bounds_only) == "flagged"
