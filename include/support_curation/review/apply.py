@@ -251,8 +251,15 @@ def _apply_locked(
         if final == Action.MISSED and after_missed == "exclude":
             final, p.reason = Action.EXCLUDE, MISSED_PII_REASON
         outcome: str
-        if final == STALE or (item.get("kind") == Kind.AUDIT_SAMPLE and item["record_id"] not in present):
-            outcome = STALE  # resolved already, or its record left the partition (erasure) meanwhile
+        published_already = item.get("record_id") in present
+        if (
+            final == STALE
+            or (item.get("kind") == Kind.AUDIT_SAMPLE and not published_already)
+            or (item.get("kind") != Kind.AUDIT_SAMPLE and published_already)
+        ):
+            # resolved already; or a sample whose record left the partition (erasure) meanwhile; or an
+            # unpublished item whose record is in the partition (an interrupted earlier apply published it)
+            outcome = STALE
         elif final == Action.APPROVE and item["kind"] != Kind.AUDIT_SAMPLE:
             if ref in blocked:
                 outcome = f"{REMOVED_PREFIX}{blocked[ref]}"

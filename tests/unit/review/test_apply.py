@@ -320,3 +320,24 @@ def test_a_residual_pii_item_moves_its_detector_count(world):
     manifest = world.manifest()
     assert manifest["counts"]["quarantined"] == {"review_required": 3}
     assert manifest["counts"]["published"] == 11 and _reconciles(manifest)
+
+
+def test_an_item_left_pending_by_an_interrupted_apply_is_never_published_twice(world, monkeypatch):
+    first = sorted(world.items("review_required"), key=lambda i: i["record_id"])[0]
+    world.decide(first, action="approve")
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("storage went away")
+
+    monkeypatch.setattr(items, "write_item", crash)  # after the manifest switch, before the item's state
+    with pytest.raises(RuntimeError):
+        apply.apply_all(world.context())
+    monkeypatch.undo()
+    (summary,) = apply.apply_all(world.context())  # finishes the bookkeeping from the manifest
+    assert summary["outcomes"] == {"published": 1}
+    (still,) = [i for i in world.items("review_required") if i["item"] == first["item"]]
+    world.decide(still, action="approve")  # the item still looked pending: a steward approves again
+    (again,) = apply.apply_all(world.context())
+    assert again["outcomes"] == {"stale": 1}
+    ids = [r["record_id"] for r in world.records()]
+    assert ids.count(first["record_id"]) == 1 and _reconciles(world.manifest())
