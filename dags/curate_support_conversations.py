@@ -182,7 +182,13 @@ def curate_support_conversations() -> None:
         if not context["params"]["publish"]:
             record_dry_run(*stages, _runtime(), run_id=context["run_id"])
             raise AirflowSkipException("dry run: validated, reported beside the published report")
-        return publish_interval(*stages, validation, _runtime(), run_id=context["run_id"])
+        result = publish_interval(*stages, validation, _runtime(), run_id=context["run_id"])
+        # consumers read the release status on the event: a pending_review partition is not for use yet
+        context["outlet_events"][TRAINING_SET].extra = {
+            "partition": _runtime().interval.partition,
+            "status": result.get("status"),
+        }
+        return result
 
     @task(execution_timeout=timedelta(minutes=30))
     def cleanup_staging() -> int:
