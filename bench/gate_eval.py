@@ -218,8 +218,10 @@ def synthetic_hosts(count: int, seed: int) -> list[Host]:
 
 # --- planted values -------------------------------------------------------------------------------
 
-_CYRILLIC = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "A": "А",
-             "E": "Е", "O": "О", "P": "Р", "C": "С", "T": "Т", "H": "Н", "K": "К", "M": "М", "B": "В"}  # fmt: skip
+_CYRILLIC = {
+    "a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "A": "А", "E": "Е",
+    "O": "О", "P": "Р", "C": "С", "T": "Т", "H": "Н", "K": "К", "M": "М", "B": "В",
+}  # fmt: skip
 
 
 def _insert_every(value: str, mark: str, rng: random.Random) -> str:
@@ -427,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     sets = list(dict.fromkeys(h.set_name for h in hosts))
     print("\nFalse alarms on clean redacted records (target <= 0.5 %)")
     print(
-        f"{'set':<16}{'clean':>7}{'flagged':>9}{'rate':>10}   by detector        | redactor leaks: records, flagged"
+        f"{'set':<16}{'clean':>7}{'flagged':>9}{'rate':>10}   {'by detector':<18} | redactor leaks, flagged"
     )
     worst = 0.0
     for name in sets:
@@ -439,7 +441,8 @@ def main(argv: list[str] | None = None) -> int:
         worst = max(worst, len(flagged) / len(clean) if clean else 0.0)
         detail = ", ".join(f"{d} {n}" for d, n in sorted(by.items())) or "-"
         print(
-            f"{name:<16}{len(clean):>7}{len(flagged):>9}{pct(len(flagged), len(clean)):>10}   {detail:<18} | {len(leaky)}, {seen}"
+            f"{name:<16}{len(clean):>7}{len(flagged):>9}{pct(len(flagged), len(clean)):>10}   "
+            f"{detail:<18} | {len(leaky)}, {seen}"
         )
 
     # recall on planted leaks, in clean hosts the gate does not flag (so a hit is the plant's)
@@ -454,7 +457,8 @@ def main(argv: list[str] | None = None) -> int:
     results = scan_records([turns for _, _, _, turns in jobs])
     print(f"\nRecall on planted leaks (target >= 90 %), {args.plants} per detector, half of them disguised")
     print(
-        f"{'detector':<12}{'planted':>8}{'caught':>8}{'recall':>10}{'plain':>10}{'disguised':>11}   missed disguises"
+        f"{'detector':<12}{'planted':>8}{'caught':>8}{'recall':>10}{'plain':>10}{'disguised':>11}"
+        "   missed disguises"
     )
     lowest = 1.0
     for kind in GATE_DETECTORS:
@@ -471,8 +475,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     ok = lowest >= RECALL_TARGET and worst <= FALSE_ALARM_TARGET
     print(
-        f"\nlowest recall {100 * lowest:.1f} % (target >= {100 * RECALL_TARGET:.0f} %), highest false-alarm rate "
-        f"{100 * worst:.2f} % (target <= {100 * FALSE_ALARM_TARGET:.1f} %): {'PASS' if ok else 'FAIL'}; "
+        f"\nlowest recall {100 * lowest:.1f} % (target >= {100 * RECALL_TARGET:.0f} %), "
+        f"highest false-alarm rate {100 * worst:.2f} % (target <= {100 * FALSE_ALARM_TARGET:.1f} %): "
+        f"{'PASS' if ok else 'FAIL'}; "
         f"{len(hosts)} hosts, {len(jobs)} plants, {time.perf_counter() - started:.0f} s"
     )
     print(
