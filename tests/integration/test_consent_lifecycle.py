@@ -27,7 +27,8 @@ from support_curation.publish import (
     read_subject_index,
     verify_partition,
 )
-from support_curation.records import subject_id
+from support_curation.records import read_jsonl_gz, subject_id
+from support_curation.review.items import list_items
 from support_curation.sources.helpdesk_schema import consent_events, erasure_requests
 
 pytestmark = pytest.mark.integration
@@ -177,6 +178,13 @@ def test_enforcement_removes_the_revoked_and_erased_customers_everywhere(deploym
             select(erasure_requests.c.status).where(erasure_requests.c.customer_id.in_(before["erasing"]))
         ).scalars()
         assert set(statuses) == {"done"}
+    # and from the restricted areas: no review item of a removed subject, no quarantine item of an erased one
+    erased = {subject_id(HMAC_KEY, c) for c in before["erasing"]}
+    assert not {i["subject"] for i in list_items(output, DATASET)} & before["removed_subjects"]
+    quarantine_keys = [
+        k for k in output.list(area_prefix(Area.QUARANTINE, DATASET)) if k.endswith(".jsonl.gz")
+    ]
+    assert not {i.get("subject") for k in quarantine_keys for i in read_jsonl_gz(output, k)} & erased
 
 
 def test_every_other_record_is_byte_identical(deployment, enforced):
