@@ -43,6 +43,11 @@ GLOSSARY: dict[str, Entry] = {
         "The conversation touches a topic the redaction policy excludes (the suffix names it).",
         "Nothing, unless the volume looks wrong: then check the topic terms in the redaction policy.",
     ),
+    "k_anonymity": Entry(
+        "excluded",
+        "Suppressed at publication: its combination of labels (segment, language, channel) was too rare.",
+        "Nothing, unless many records go: then review the audit policy's k_min and generalisations.",
+    ),
     "removed": Entry(
         "excluded",
         "Removed from the published partition afterwards (revocation or erasure; the suffix says which).",
