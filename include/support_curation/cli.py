@@ -69,12 +69,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def airflow_env() -> dict[str, str]:
     """Environment for a local Airflow: this project's DAGs, a SQLite metadata DB under data/."""
-    from support_curation.config import PROJECT_ROOT, get_settings
+    from support_curation.config import DAGS_DIR, PLUGINS_DIR, get_settings
 
     env = dict(os.environ)
     env.setdefault("AIRFLOW_HOME", str(get_settings().data_dir / "airflow"))
-    env.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(PROJECT_ROOT / "dags"))
-    env.setdefault("AIRFLOW__CORE__PLUGINS_FOLDER", str(PROJECT_ROOT / "plugins"))
+    env.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(DAGS_DIR))
+    env.setdefault("AIRFLOW__CORE__PLUGINS_FOLDER", str(PLUGINS_DIR))
     env.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
     env.setdefault("GX_ANALYTICS_ENABLED", "false")
     return env

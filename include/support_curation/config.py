@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import sysconfig
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -25,6 +26,12 @@ if TYPE_CHECKING:
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # a checkout (editable install) has its pyproject.toml there; an installed wheel sits in site-packages
 IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file()
+# The DAG and plugin files Airflow loads: the checkout's own folders, or the copies a wheel installs
+# under <prefix>/share/support-curation/ (pyproject's data-files), so `curate demo` works from a wheel.
+_WHEEL_SHARE = Path(sysconfig.get_path("data")) / "share" / "support-curation"
+_SHARED_FILES = PROJECT_ROOT if IN_CHECKOUT else _WHEEL_SHARE
+DAGS_DIR = _SHARED_FILES / "dags"
+PLUGINS_DIR = _SHARED_FILES / "plugins"
 DATASET = "support_conversations"
 # Only for the embedded demo: a deployment sets CURATION_HMAC_KEY (a secret) and the demo key is refused.
 DEMO_HMAC_KEY = "demo-key-not-secret"
