@@ -180,7 +180,7 @@ def curate_support_conversations() -> None:
         context = get_current_context()
         stages = (list(extracts), list(consented or []), list(redacted or []))
         if not context["params"]["publish"]:
-            record_dry_run(*stages, _runtime(), run_id=context["run_id"])
+            record_dry_run(*stages, _runtime(), validation=validation, run_id=context["run_id"])
             raise AirflowSkipException("dry run: validated, reported beside the published report")
         result = publish_interval(*stages, validation, _runtime(), run_id=context["run_id"])
         # consumers read the release status on the event: a pending_review partition is not for use yet

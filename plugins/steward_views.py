@@ -28,7 +28,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from support_curation.config import DATASET
-from support_curation.steward import urls
+from support_curation.steward import review_pages, urls
 from support_curation.steward.app import create_app
 from support_curation.steward.runs import RunInfo
 
@@ -61,6 +61,18 @@ async def _require_read_access(
             raise HTTPException(303, "login required", headers={"Location": login}) from None
         raise
     requires_access_dag("GET", param_dag_id=DAG_ID)(request, user)  # 403 without read access
+
+
+async def _require_decide_access(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(HTTPBearer(auto_error=False)),  # noqa: B008
+) -> str:
+    """Deciding a review item needs edit access on the curation DAG; the Airflow login is who decided."""
+    from airflow.api_fastapi.core_api.security import get_user, requires_access_dag
+
+    user = await get_user(request, None, credentials)
+    requires_access_dag("PUT", param_dag_id=DAG_ID)(request, user)  # 403 for a viewer
+    return str(user.get_name())
 
 
 def _wants_html(request: Request) -> bool:
@@ -184,28 +196,32 @@ class ValidationReportLink(BaseOperatorLink):
         return urls.report_url(DATASET, run.partition, dry_run=run.dry_run)
 
 
+def _steward_app() -> Any:
+    app = create_app(
+        _storage, dependencies=[Depends(_require_read_access)], runs=AirflowRuns(), runs_dataset=DATASET
+    )
+    # the review pages' POSTs: the default refuses (fail closed) until this says who may decide
+    app.dependency_overrides[review_pages.steward_login] = _require_decide_access
+    return app
+
+
 class StewardViewsPlugin(AirflowPlugin):
-    """Registers the steward app, its menu entry, the per-run tab, the report link and the run notes."""
+    """Registers the steward app, its menu entries, the per-run tab, the report link and the run notes."""
 
     name = "steward_views"
-    fastapi_apps = [
-        {
-            "app": create_app(
-                _storage,
-                dependencies=[Depends(_require_read_access)],
-                runs=AirflowRuns(),
-                runs_dataset=DATASET,
-            ),
-            "url_prefix": urls.BASE_PATH,
-            "name": "Training data (stewards)",
-        }
-    ]
+    fastapi_apps = [{"app": _steward_app(), "url_prefix": urls.BASE_PATH, "name": "Training data (stewards)"}]
     external_views = [
         {
             "name": "Training data",
             "href": urls.index_url(),
             "destination": "nav",
             "url_route": "training-data",
+        },
+        {
+            "name": "Review queue",
+            "href": urls.BASE_PATH + review_pages.REVIEW_PATH,
+            "destination": "nav",
+            "url_route": "review-queue",
         },
         {
             "name": "Validation report",

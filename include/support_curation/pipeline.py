@@ -582,10 +582,11 @@ def record_dry_run(
     redacted: Sequence[dict[str, Any]],
     rt: Runtime,
     *,
+    validation: dict[str, Any] | None = None,
     run_id: str | None = None,
 ) -> dict[str, Any]:
     """A dry run's end: reconcile and record the counts beside its report; nothing is published."""
-    counts = reconcile(extracts, consented, redacted)
+    counts = reconcile(extracts, consented, redacted, validation)
     _write_run_status(rt, DRY_RUN, counts, dry_run=True, run_id=run_id)
     log.info("dry run of %s: not published; %s", rt.interval.partition, counts)
     return {"counts": counts, "report": rt.output.uri(report_folder(rt.interval.ref, dry_run=True))}

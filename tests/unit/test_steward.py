@@ -450,7 +450,10 @@ def test_plugin_registers_views_and_sends_anonymous_browsers_to_the_login_page()
     client = TestClient(cls.fastapi_apps[0]["app"])
     for url in ("/docs", "/openapi.json", "/redoc"):  # disabled: no schema or docs outside the access rules
         assert client.get(url).status_code in (401, 404), url
-    for url in ("/", "/api/datasets", f"/reports/{DS}/{OK}/index.html"):
+    assert "/steward/review" in {v["href"] for v in cls.external_views}
+    app = cls.fastapi_apps[0]["app"]
+    assert plugin.review_pages.steward_login in app.dependency_overrides  # who may decide: wired, not refused
+    for url in ("/", "/api/datasets", f"/reports/{DS}/{OK}/index.html", "/review"):
         assert client.get(url).status_code == 401, url
         browser = client.get(url, headers={"Accept": "text/html"}, follow_redirects=False)
         assert browser.status_code == 303, url

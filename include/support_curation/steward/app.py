@@ -15,7 +15,7 @@ from fastapi import FastAPI, HTTPException
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from support_curation.run_status import DRY_RUN_FOLDER
-from support_curation.steward import charts, pages, queries, urls
+from support_curation.steward import charts, pages, queries, review_pages, urls
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -158,6 +158,9 @@ def create_app(
             raise HTTPException(404, "no such asset")
         return Response(asset.read_bytes(), media_type=STATIC_TYPES[suffix], headers=PAGE_HEADERS)
 
+    # the review queue's pages (support_curation.steward.review_pages) read the same lake
+    app.include_router(review_pages.router)
+    app.dependency_overrides[review_pages.lake] = storage
     return app
 
 
