@@ -458,3 +458,21 @@ def test_plugin_registers_views_and_sends_anonymous_browsers_to_the_login_page()
         browser = client.get(url, headers={"Accept": "text/html"}, follow_redirects=False)
         assert browser.status_code == 303, url
         assert browser.headers["location"].startswith("/api/v2/auth/login?next="), url
+
+
+def test_report_shows_the_residual_gate_counts_when_recorded(lake):
+    summary = _validation(True) | {
+        "residual": {
+            "records": 8,
+            "flagged": 1,
+            "share": 0.125,
+            "max_rate": 0.2,
+            "records_by_detector": {"email": 1},
+            "hits_by_detector": {"email": 3},
+        }
+    }
+    lake.put_bytes(
+        report_key(PartitionRef(DS, OK), VALIDATION_SUMMARY, dry_run=False), json.dumps(summary).encode()
+    )
+    page = pages.render_report(queries.validation_report(lake, DS, OK, dry_run=False))
+    assert "1 of 8 records flagged" in page and "12.50%" in page and "<td>email</td>" in page

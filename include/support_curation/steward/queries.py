@@ -407,5 +407,7 @@ def validation_report(
         "dry_run": dry_run,
         "success": bool(summary.get("success")),
         "suites": suites,
+        # the residual-PII gate's counts (records flagged per detector), when the run recorded them
+        "residual": summary.get("residual"),
         "status": read_status(storage, ref, dry_run=dry_run),
     }
