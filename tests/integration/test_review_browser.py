@@ -114,10 +114,7 @@ def server(lake: dict[str, Any]) -> Iterator[str]:
             raise HTTPException(403, "deciding needs edit access to the curation DAG")
         return "ana.steward"
 
-    app: FastAPI = create_app(lambda: lake["lake"])
-    if not any(getattr(r, "path", "").startswith("/review") for r in app.routes):
-        app.include_router(review_pages.router)  # until the app mounts the review pages itself
-    app.dependency_overrides[review_pages.lake] = lambda: lake["lake"]
+    app: FastAPI = create_app(lambda: lake["lake"])  # the steward app, review pages included
     app.dependency_overrides[review_pages.decision_store] = lambda: lake["store"]
     app.dependency_overrides[review_pages.policy] = lambda: lake["policy"]
     app.dependency_overrides[review_pages.steward_login] = login
