@@ -116,6 +116,12 @@ def test_every_partition_has_a_card_with_table_and_charts(audited) -> None:
         assert row["consent_exclusion_rate"] > 0.6  # the skew is real in every day's data
         if row["status"] == "flagged":
             assert row["cause"] == "consent" and SKEWED in card
+    # over the trailing window the rule has enough conversations to see the skew, whatever one day held
+    last = PartitionRef(DATASET, audited["partitions"][-1])
+    window = json.loads(output.get_bytes(audit_key(last, REPRESENTATION)))["window"]
+    assert window["partitions"] == audited["partitions"]
+    assert SKEWED in window["flagged_by_cause"]["consent"]
+    assert SKEWED in output.get_bytes(last.key(Area.TRAINING, CARD)).decode()
 
 
 def test_audit_pack_flags_the_skew_is_reproducible_and_holds_no_truth_value(audited, tmp_path) -> None:

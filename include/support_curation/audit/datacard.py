@@ -35,6 +35,8 @@ LIMITATIONS = (
     "records carry a generalised segment (`other`), flag, language or channel, and some are suppressed.",
     "Intent and product are not kept on records (not on the minimisation allow-list), so representation "
     "by intent or product is not measured; topics are the sensitive-topic flags only.",
+    "Consent is decided per customer, and one customer may write many conversations: the significance "
+    "test treats conversations as independent, so with few customers it overstates how sure a flag is.",
     "Representation counts under k_min are masked in this card, but shares and ratios of small groups "
     "remain approximate indications of them; the full report is in the audit area (restricted).",
     "Aggregates count the true segment, topic and channel of published records (cells under k_min "
