@@ -13,6 +13,12 @@ from __future__ import annotations
 
 import re
 
+from support_curation.validation.names import zipf
+
+ORDINARY_ZIPF = 3.0  # a word this frequent in English is that word, not a street
+# a number that is a quantity, a time or a price, not a house number
+_UNITS = re.compile(r"\s*(?:%|am\b|pm\b|items?\b|days?\b|hours?\b|minutes?\b|gb\b|mb\b|x\b)", re.IGNORECASE)
+
 # The street words people also write in lower case (transcripts lower-case everything).
 _COMMON_STREET_TYPES = (
     "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|close|crescent|"
@@ -55,8 +61,21 @@ _EN_STREET_TITLED = re.compile(
 _COMPOUND_STREET = re.compile(
     r"\b[A-ZÄÖÜÅÆØ][\wäöüßåæøéèë-]{1,40}?(?i:straße|strasse|str\.|weg|gasse|platz|allee|damm|ufer|"
     r"chaussee|steig|pfad|straat|laan|gracht|plein|kade|singel|steeg|dreef|dijk|boulevard|vej|gade|gatan|"
-    # endings that are also English ones ("During", "iPad", "Spring") only after a hyphen
-    r"vägen|gränd|katu|-ring|-hof|-pad|-tie)\.?[ \t]+\d{1,4}[a-z]?(?:/\d{1,4})?\b"
+    r"vägen|gränd|katu|-ring|-hof|-pad|-tie)\.?[ \t]+\d{1,4}[a-z]?(?:[/-]\d{1,4})?\b"
+)
+# Endings that are also English words' ("During", "iPad", "Spring", "Airbnb"): the compound counts
+# only when it is no ordinary English word itself.
+_AMBIGUOUS_COMPOUND = re.compile(
+    r"\b(?P<word>[A-ZÄÖÜÅÆØ][a-zäöüßåæøéèëï]{2,40}(?:ring|hof|pad|baan|tie|berg|dorf|feld|markt))"
+    r"[ \t]+\d{1,4}[a-z]?(?:[/-]\d{1,4})?\b"
+)
+# An address given as an answer: "my address is ...", "I live at ...", "ship it to ...", then
+# capitalised words and a house number within a few words, in either order.
+_ADDRESS_CUE = re.compile(
+    r"\b(?i:address(?:\s+is)?|live\s+at|living\s+at|moved\s+to|located\s+at|(?:ship|send|deliver|post|mail)"
+    r"(?:ped|ed)?(?:\s+(?:it|them|this|the\s+\w+))?\s+to)[ \t:,-]{1,3}"
+    r"(?:(?:[A-ZÀ-Ý][\w'’.-]*[ \t,]{1,2}){1,5}\d{1,5}[a-z]?\b"
+    r"|\d{1,5}[a-z]?,?[ \t]+(?:[A-ZÀ-Ý][\w'’.-]*[ \t]?){1,5})"
 )
 # Romance languages: the street word first, a number before or after ("12 rue de la Paix", "Via Roma 10",
 # "Calle de Marisol Salvà 21", "Strada Bruscantini, 9").
@@ -64,7 +83,7 @@ _ROMANCE_TYPES = (
     "rue|avenue|boulevard|bd|chemin|place|allée|impasse|quai|cours|route|via|viale|piazza|piazzale|corso|"
     "vicolo|strada|stretto|contrada|rotonda|borgo|canale|largo|calle|c\\.|avenida|avda\\.?|plaza|paseo|"
     "carrer|camino|carretera|glorieta|pasaje|callejón|cuesta|ronda|rambla|travesía|urbanización|vía|"
-    "rua|travessa|praça|alameda"
+    "rua|travessa|praça|alameda|acceso|pasadizo|vial|cañada|incrocio|piazzetta|ruela"
 )
 _ROMANCE_NAME = (
     r"(?:(?:de\s+la|de\s+l'|de\s+los|de\s+las|du|des|de|del|della|dei|di|da|do|dos|das)\s*)?"
@@ -122,6 +141,10 @@ def count_addresses(text: str) -> int:
     spans: list[tuple[int, int]] = []
     for pattern in (_EN_STREET, _EN_STREET_TITLED, _COMPOUND_STREET, _ROMANCE_STREET, _PO_BOX):
         spans += _spans(pattern, text)
+    spans += [m.span() for m in _ADDRESS_CUE.finditer(text) if not _UNITS.match(text, m.end())]
+    spans += [
+        m.span() for m in _AMBIGUOUS_COMPOUND.finditer(text) if zipf(m.group("word").lower()) < ORDINARY_ZIPF
+    ]
     return _merge_count(spans)
 
 

@@ -77,6 +77,9 @@ def test_offsets_point_back_into_the_original() -> None:
         ("Calle de Marisol Salvà 21", "address"),
         (_fullwidth("12") + " Baker Street", "address"),
         ("PO Box 4411", "address"),
+        ("my address is Roosbaan 643", "address"),  # a Dutch street the lists do not know: the cue
+        ("I live at Incrocio Bulzoni, 1", "address"),
+        ("Johannaring 6", "address"),  # a compound that is no English word
         # postcodes
         ("postcode NW1 6XE", "postcode"),
         ("sw1a 1aa", "postcode"),
@@ -125,6 +128,7 @@ def test_detector_catches(text: str, detector: str) -> None:
         "Thanks, Will do. I hope Mark's team can grant it by May.",
         "I have a PS5 2TB and 2 hard drive bays, 3 hot cake instead of 5\nok place the order",
         "During 1971, Mayo-Walters invested heavily in new designs.",
+        "My iPad 2 and the Spring 2024 catalogue; ship it to me in 3 days",
         "Order ORD-1234567 of 3 items at $1,299.99 ships 2024-01-02 10:30.",
         "the zip code is <ZIP_1>\n10 gb plan please",
         "Meet me @ 5pm or see https://example.com/help?topic=billing&page=2",
