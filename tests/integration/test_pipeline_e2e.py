@@ -210,6 +210,14 @@ def test_validation_failure_quarantines_and_publishes_nothing(deployment, dag, f
     assert output.list(partition_prefix(DATASET, f"dt={DAY_FAIL}") + "/") == []
     quarantine = json.loads(output.get_bytes(f"quarantine/{DATASET}/dt={DAY_FAIL}/validation_failed.json"))
     assert quarantine["records"] > 0 and quarantine["validation"]["success"] is False
+    # a broken redactor: the flagged share is far above the policy's rate, so no row-level quarantine
+    residual = quarantine["validation"]["residual"]
+    assert residual["share"] > residual["max_rate"] > 0 and residual["records_by_detector"]["name"] > 0
+    assert not output.exists(f"quarantine/{DATASET}/dt={DAY_FAIL}/residual_pii.jsonl.gz")
+    failed = output.get_bytes(f"quarantine/{DATASET}/dt={DAY_FAIL}/validation_failed.jsonl.gz")
+    rows = [json.loads(line) for line in gzip.decompress(failed).splitlines()]
+    # every row names its subject, so an erasure finds it there
+    assert len(rows) == quarantine["records"] and all(row.get("subject") for row in rows)
     # the steward-facing outputs name no failing value, though the batch was full of them
     report_texts = text_files(output, f"reports/{DATASET}/dt={DAY_FAIL}/")
     assert report_texts, "a failing run still publishes its validation report"
