@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from support_curation.validation import detectors
 from support_curation.validation.birth_dates import count_birth_dates
-from support_curation.validation.names import count_names
+from support_curation.validation.names import count_names, count_partial_names
 from support_curation.validation.normalise import normalise
 from support_curation.validation.online import count_handles, count_url_values
 from support_curation.validation.places import count_addresses, count_postcodes
@@ -59,16 +59,18 @@ def prepare(text: str) -> str:
 
 def scan_records(records: Sequence[Sequence[str]]) -> list[dict[str, int]]:
     """Counts per detector (keys: :data:`GATE_DETECTORS`) for each record, given as its turns' texts."""
-    prepared = [[prepare(t) for t in turns if t] for turns in records]
+    normalised = [[normalise(t) for t in turns if t] for turns in records]
+    prepared = [[_PLACEHOLDER.sub(_blank, t) for t in turns] for turns in normalised]
     flat = [t for turns in prepared for t in turns]
     names = iter(count_names(flat))
     results = []
-    for turns in prepared:
+    for turns, raw_turns in zip(prepared, normalised, strict=True):
         text = "\n".join(turns)
         counts = detectors.scan(text)
         for name, detect in _TEXT_DETECTORS.items():
             counts[name] = detect(text) if text else 0
-        counts[NAME] = sum(next(names) for _ in turns)
+        # names the NER sees, and names beside a placeholder (which only the unblanked text shows)
+        counts[NAME] = sum(next(names) for _ in turns) + count_partial_names("\n".join(raw_turns))
         results.append({name: counts[name] for name in GATE_DETECTORS})
     return results
 

@@ -40,6 +40,8 @@ NAME_LOCALES: tuple[str, ...] = (
 COMMON_ZIPF = 4.0
 # Two capitalised list names are a person unless both are this ordinary ("Will Power").
 ORDINARY_ZIPF = 5.0
+# A speaker label at the start of a line is a name when listed and not this ordinary ("Will:" is not).
+SPEAKER_ZIPF = 5.5
 # Below this a lower-case word is too rare to be ordinary English: a name, a typo or a brand.
 RARE_ZIPF = 2.5
 
@@ -220,6 +222,42 @@ def _count(doc: Any) -> int:
         if start >= end:
             count += 1
         end = max(end, stop)
+    return count
+
+
+_WORD_NEXT_TO_PERSON = (
+    r"(?:<PERSON(?:_\d+)?>(?:[ \t]*(?:,|and|&|or)[ \t]*|[ \t]+)(?P<after>[A-ZÀ-Ý][\w'’-]+)"
+    r"|(?P<before>[A-ZÀ-Ý][\w'’-]+)[ \t]*(?:,|and|&|or)[ \t]*<PERSON(?:_\d+)?>)"
+)
+_NEXT_TO_PERSON = re.compile(_WORD_NEXT_TO_PERSON)
+# a chat log's speaker prefix: "Sarah: hi" (roles such as "Customer:" are not names)
+_SPEAKER = re.compile(r"^(?P<name>[A-ZÀ-Ý][a-zà-ÿ'’-]+):", re.MULTILINE)
+
+
+def _name_like(word: str, ordinary: float = ORDINARY_ZIPF) -> bool:
+    """A listed first or last name that is not this ordinary an English word.
+
+    Listed names only: beside a placeholder a rare word is as often a firm the redactor took for a
+    person ("Demystdata, <PERSON_2> and <PERSON_3>").
+    """
+    lowered = word.lower()
+    if lowered in _NOT_NAMES or lowered in _ORG_WORDS or lowered in _PLACE_WORDS or len(word) < 3:
+        return False
+    return (_is_first(word) or _is_last(word)) and zipf(lowered) < ordinary
+
+
+def count_partial_names(text: str) -> int:
+    """Names the redactor left half done: a word beside a ``<PERSON_n>`` placeholder ("<PERSON_1> Whitfield",
+    "Kónya, <PERSON_2> and <PERSON_3>"), and speaker prefixes of a chat log ("Sarah: ..."). Reads the
+    normalised text with its placeholders still in place."""
+    count = 0
+    if "<PERSON" in text:
+        for match in _NEXT_TO_PERSON.finditer(text):
+            word = match.group("after") or match.group("before")
+            count += 1 if _name_like(word) else 0
+    for match in _SPEAKER.finditer(text):
+        word = match.group("name")
+        count += 1 if _is_first(word) and _name_like(word, ordinary=SPEAKER_ZIPF) else 0
     return count
 
 

@@ -65,6 +65,9 @@ def test_offsets_point_back_into_the_original() -> None:
         ("Regards,\nPriya", "name"),
         ("thanks, this is viswanathan calling about my bill", "name"),
         ("J\u043ehn Sm\u0456th called twice", "name"),
+        ("<PERSON_1> Smith will call back", "name"),  # the redactor took only the first name
+        ("our founders: Baker, <PERSON_2> and <PERSON_3>", "name"),
+        ("Sarah: my parcel never came", "name"),  # a chat log's speaker
         (f"Kind regards, Ch{ZW}arlotte Beaumont", "name"),
         # street addresses: US, UK, EU
         ("I live at 4068 Jacob Stream, apt 2", "address"),
@@ -124,6 +127,8 @@ def test_detector_catches(text: str, detector: str) -> None:
         "Hello <PERSON_1>, thanks for reaching out to Brown, Connolly and Johnson LLC.",
         "We can offer a 15% discount on your next order with Jones-Moore.",
         "Best regards,\n<PERSON_2>\nWatson Group Customer Care",
+        "Customer: hello\nAgent: Hi <PERSON_1> Thanks for waiting, <PERSON_1> Corporation will call",
+        "Note: call <PERSON_1> Monday. Dear <PERSON_1> Team, Will: do",
         "Our Port Amy store opens at 9am; ticket 2026-462546 is now closed.",
         "Thanks, Will do. I hope Mark's team can grant it by May.",
         "I have a PS5 2TB and 2 hard drive bays, 3 hot cake instead of 5\nok place the order",
