@@ -28,7 +28,8 @@ _NER_KINDS = {"ORG": ORGANISATION, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE}
 
 _PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z][A-Za-z'\-]*(?:\s+[A-Z][a-z][A-Za-z'\-]*)*")
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\x00])[\s\"'(]*$")
+_SENTENCE_END = frozenset(".!?:;\n\x00")
+_OPENERS = frozenset(" \t\r\"'(")
 # occupations a customer mentions about themselves; a small list on purpose: it is a count, not a gate
 _JOB_WORDS = """accountant architect barrister carpenter cashier chef cleaner consultant councillor dentist
     designer developer doctor driver electrician engineer farmer firefighter headteacher journalist
@@ -47,10 +48,21 @@ def _ner(model: str) -> Any:
     return spacy.load(model, exclude=["parser", "tagger", "attribute_ruler", "lemmatizer", "senter"])
 
 
+def _at_sentence_start(text: str, start: int) -> bool:
+    """Whether only spaces, quotes or brackets lie between ``start`` and a sentence end (or the text's start).
+
+    Walks back from the match instead of searching the prefix: long messages have many capitals.
+    """
+    i = start - 1
+    while i >= 0 and text[i] in _OPENERS:
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_END
+
+
 def _rare_phrases(text: str) -> list[str]:
     phrases = []
     for match in _CAPITALISED.finditer(text):
-        if _SENTENCE_END.search(text[: match.start()]):
+        if _at_sentence_start(text, match.start()):
             continue  # a capital at a sentence start says nothing
         words = match.group().split()
         if min(word_frequency(w.lower()) for w in words) < ZIPF.rare:
