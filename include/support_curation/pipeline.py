@@ -549,9 +549,19 @@ def publish_interval(
     if not validation.get("success"):
         raise ValidationFailed("refusing to publish a batch that did not pass validation")
     counts = reconcile(extracts, consented, redacted, validation)
-    from support_curation.audit.publication import publish_audited
+    from datetime import UTC as UTC_ZONE
 
-    rows = ((r["record"], r["customer_id"]) for r in _redacted_rows(rt, redacted, validation))
+    from support_curation.audit.publication import publish_audited
+    from support_curation.review.queue import ReviewPublication
+
+    # the review side: draws the audit sample from the rows, adds the manifest's status and review fields
+    review = ReviewPublication(
+        rt.policy,
+        rt.interval.ref,
+        published=counts["published"],
+        review_required=counts["quarantined"].get(REVIEW_REQUIRED, 0),
+    )
+    rows = ((r["record"], r["customer_id"]) for r in review.observe(_redacted_rows(rt, redacted, validation)))
     # k-anonymity enforced on the rows, then the card, reports, charts and aggregates (counts only)
     manifest = publish_audited(
         rt.output,
@@ -569,11 +579,26 @@ def publish_interval(
             "validation": {"success": True, "summary": validation["summary"], "report": validation["report"]},
             "entities": _sum_counts(redacted, "entities"),
         },
+        publish_partition=review.publish_partition,
     )
+    queued = review.queue(
+        rt.output,
+        hmac_key=rt.hmac_key,
+        review_rows=_review_rows(rt, redacted),
+        queued_at=datetime.now(tz=UTC_ZONE),  # shown to stewards only; no decision depends on it
+    )
+    # a rerun: the stewards' decisions on the earlier version come back (excluded samples, marked values)
+    body = review.restore_decisions(rt.settings, datetime.now(tz=UTC_ZONE)) or manifest.body
     log.info("published %s: %s", rt.interval.partition, counts)
-    _write_run_status(rt, PUBLISHED, manifest.body["counts"], dry_run=False, run_id=run_id)
+    _write_run_status(rt, PUBLISHED, body["counts"], dry_run=False, run_id=run_id)
     # the manifest's counts: k-anonymity suppression moves records from published to excluded
-    return {"manifest": manifest.uri, "counts": manifest.body["counts"], "files": len(manifest.files)}
+    return {
+        "manifest": manifest.uri,
+        "counts": body["counts"],
+        "files": len(manifest.files),
+        "status": body["status"],
+        "review": queued,
+    }
 
 
 def record_dry_run(

@@ -234,3 +234,30 @@ def test_the_items_follow_and_a_second_run_changes_nothing(deployment, decided, 
 
     assert apply_all(context_from_settings(get_settings(), APPLY_AT)) == []
     assert read_manifest(output, DATASET, PARTITION)["files"] == files
+
+
+def test_a_rerun_of_the_day_keeps_the_stewards_decisions(deployment, decided, applied):
+    """Backfilling the day again republishes it and re-queues its items; the decisions come back with it."""
+    from support_curation.pipeline import Interval, run_interval
+
+    output = deployment["output"]
+    before = read_manifest(output, DATASET, PARTITION)
+    start = datetime.combine(DAY, datetime.min.time(), tzinfo=UTC)
+    result = run_interval(Interval(start, start + timedelta(days=1)), get_settings())
+    after = read_manifest(output, DATASET, PARTITION)
+    assert result["counts"] == after["counts"]
+    old, new = before["counts"], after["counts"]
+    assert (new["published"], new["quarantined"]) == (old["published"], old["quarantined"])
+    # the erased customer is now left out at the consent join instead of by the blocked approval
+    assert sum(new["excluded"].values()) == sum(old["excluded"].values())
+    assert (
+        new["excluded"].get("removed:erasure_requested", 0)
+        == old["excluded"]["removed:erasure_requested"] - 1
+    )
+    ids = {r["record_id"] for r in read_partition_records(output, DATASET, PARTITION)}
+    assert decided["approve"]["record_id"] in ids and decided["exclude"]["record_id"] not in ids
+    assert decided["erased"]["record_id"] not in ids
+    assert not re.search(rf"(?<!\w){re.escape(decided['value'])}(?!\w)", _partition_text(output), re.I)
+    assert after["review"]["leak"] == before["review"]["leak"] and verify_partition(
+        output, DATASET, PARTITION
+    )

@@ -213,6 +213,37 @@ def apply_partition(ctx: Context, partition: str) -> dict[str, Any]:
     return summary
 
 
+def reapply_partition(ctx: Context, partition: str) -> dict[str, Any]:
+    """Bring a republished partition back to its stewards' decisions (a rerun of its interval publishes
+    it afresh and re-queues its items: without this an excluded sample or a marked value would return).
+
+    The decisions applied before are replayed round by round, as their applications ran, against the
+    re-queued items (same ids, and the same text: the pipeline is deterministic). Decisions the current
+    manifest already holds are skipped, so this is a no-op on a partition that was not republished.
+    """
+    summary: dict[str, Any] = {"partition": partition, "rounds": 0, "outcomes": {}}
+    rounds = ctx.store.applied_rounds(ctx.dataset, partition)
+    if not rounds:
+        return summary
+    by_outcome: dict[str, int] = {}
+    with publish.partition_lock(ctx.storage, ctx.dataset, partition):
+        for decisions in rounds:
+            manifest = publish.read_manifest(ctx.storage, ctx.dataset, partition)
+            if manifest is None:
+                break
+            done = (manifest.get("review") or {}).get("applied") or {}
+            missing = [d for d in decisions if str(d.decision_id) not in done]
+            if not missing:
+                continue
+            for outcome in _apply_locked(ctx, partition, manifest, missing).values():
+                by_outcome[outcome] = by_outcome.get(outcome, 0) + 1
+            summary["rounds"] += 1
+    summary["outcomes"] = dict(sorted(by_outcome.items()))
+    if summary["rounds"]:
+        log.info("re-applied review decisions to republished %s: %s", partition, summary["outcomes"])
+    return summary
+
+
 def _apply_locked(
     ctx: Context, partition: str, manifest: dict[str, Any], pending: list[Decision]
 ) -> dict[int, str]:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
     from datetime import datetime
 
-    from support_curation.config import PipelinePolicy
+    from support_curation.config import PipelinePolicy, Settings
     from support_curation.layout import PartitionRef
     from support_curation.storage import Storage
 
@@ -137,3 +137,14 @@ class ReviewPublication:
                 storage, self.ref, Kind.AUDIT_SAMPLE, as_items(self._published_sample), queued_at
             ),
         }
+
+    def restore_decisions(self, settings: Settings, now: datetime) -> dict[str, Any] | None:
+        """After a rerun republished the partition and re-queued its items: re-apply the stewards'
+        earlier decisions (``apply.reapply_partition``). Returns the amended manifest, or None when
+        there was nothing to re-apply (a first run, or no decisions yet)."""
+        from support_curation.review.apply import context_from_settings, reapply_partition
+
+        ctx = context_from_settings(settings, now, self.ref.dataset)
+        if not reapply_partition(ctx, self.ref.partition)["rounds"]:
+            return None
+        return publish.read_manifest(ctx.storage, ctx.dataset, self.ref.partition)

@@ -200,6 +200,24 @@ class DecisionStore:
             for row in rows
         ]
 
+    def applied_rounds(self, dataset: str, partition: str) -> list[list[Decision]]:
+        """A partition's applied decisions grouped by the application that applied them, oldest first:
+        replayed round by round, each sees the items as that application saw them."""
+        query = (
+            select(decisions, applications.c.applied_at)
+            .join(applications, applications.c.decision_id == decisions.c.decision_id)
+            .where(decisions.c.dataset == dataset, decisions.c.partition == partition)
+            .order_by(applications.c.applied_at, decisions.c.decision_id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        fields = [c.name for c in decisions.columns]
+        rounds: dict[datetime, list[Decision]] = {}
+        for row in rows:
+            decision = Decision(**{f: row[f] for f in fields} | {"decided_at": _aware(row["decided_at"])})
+            rounds.setdefault(_aware(row["applied_at"]), []).append(decision)
+        return [rounds[at] for at in sorted(rounds)]
+
     def mark_applied(self, outcomes: dict[int, str], at: datetime | None = None) -> int:
         """Record decisions as applied (a decision already recorded is left alone: reruns are safe)."""
         if not outcomes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -79,17 +80,22 @@ class World:
             }
             return {"record": record, "customer_id": self.customers[n], "scope": "tickets"}
 
-        published = [staged(n, []) for n in range(10)]
+        self.published_rows = [staged(n, []) for n in range(10)]
         self.review_rows = [staged(n, ["vulnerability"]) for n in range(10, 13)]
         self.policy = policy
+        self.publish()
+        self.store = store.DecisionStore(create_engine(f"sqlite:///{tmp_path / 'state.db'}"))
+
+    def publish(self) -> None:
+        """What the pipeline's validate and publish steps do for the interval (again, on a rerun)."""
         # validation queues its row-level quarantine (kind residual_pii) before publication, counted per
         # detector; publishing queues its own kinds and must leave these alone
-        residual = staged(12, [])["record"] | {"record_id": "f" * 32}
+        residual = self.review_rows[2]["record"] | {"record_id": "f" * 32, "flags": []}
         items.queue_records(
             self.storage, REF, "residual_pii", [(residual, subject_id(KEY, "C012"), "tickets")], DAY
         )
-        rp = ReviewPublication(policy, REF, published=10, review_required=3)
-        rows = ((r["record"], r["customer_id"]) for r in rp.observe(published))
+        rp = ReviewPublication(self.policy, REF, published=10, review_required=3)
+        rows = ((r["record"], r["customer_id"]) for r in rp.observe(self.published_rows))
         counts = {
             "extracted": 14,
             "published": 10,
@@ -107,9 +113,8 @@ class World:
         self.queued = rp.queue(
             self.storage, hmac_key=KEY, review_rows=self.review_rows, queued_at=DAY + timedelta(days=1)
         )
-        self.store = store.DecisionStore(create_engine(f"sqlite:///{tmp_path / 'state.db'}"))
 
-    def context(self) -> apply.Context:
+    def context(self, now: datetime = NOW) -> apply.Context:
         return apply.Context(
             storage=self.storage,
             store=self.store,
@@ -118,7 +123,7 @@ class World:
             hmac_key=KEY,
             helpdesk=self.helpdesk,
             placeholder_names={},
-            now=NOW,
+            now=now,
         )
 
     def items(self, kind: str, states=("pending",)) -> list[dict]:
@@ -341,3 +346,30 @@ def test_an_item_left_pending_by_an_interrupted_apply_is_never_published_twice(w
     assert again["outcomes"] == {"stale": 1}
     ids = [r["record_id"] for r in world.records()]
     assert ids.count(first["record_id"]) == 1 and _reconciles(world.manifest())
+
+
+def test_a_rerun_of_the_interval_gets_the_decisions_back(world):
+    first = sorted(world.items("review_required"), key=lambda i: i["record_id"])[0]
+    audit = sorted(world.items("audit_sample"), key=lambda i: i["record_id"])
+    text = items.item_text(audit[0]["record"])
+    start = text.index(world.agent)
+    world.decide(audit[0], action="missed", entity_type="PERSON", span=(start, start + len(world.agent)))
+    world.decide(first, action="approve")
+    world.decide(audit[2], action="exclude", reason="identifying_context")
+    apply.apply_all(world.context())
+    (requeued,) = [i for i in world.items("audit_sample") if i["item"] == audit[0]["item"]]
+    world.decide(requeued, action="approve")  # round two: the re-redacted sample looked at again
+    apply.apply_all(world.context(NOW + timedelta(hours=1)))
+    decided = world.manifest()
+    records = {r["record_id"]: r for r in world.records()}
+
+    world.publish()  # a rerun of the interval: the pipeline's partition and a fresh queue
+    assert world.agent in json.dumps(world.records())  # the marked value is back ...
+    assert apply.reapply_partition(world.context(), REF.partition)["rounds"] == 2
+    assert {r["record_id"]: r for r in world.records()} == records  # ... and gone again
+    manifest = world.manifest()
+    assert manifest["counts"] == decided["counts"] and manifest["review"]["leak"] == decided["review"]["leak"]
+    states = {i["item"]: i["state"] for i in items.list_items(world.storage, DATASET, states=None)}
+    assert states[first["item"]] == "published" and states[audit[2]["item"]] == "excluded"
+    assert states[audit[0]["item"]] == "approved"
+    assert apply.reapply_partition(world.context(), REF.partition)["rounds"] == 0  # nothing left to do
