@@ -2,6 +2,12 @@
 
 redactor = get_redactor()            # once per process; models load on first use
 result = redactor.redact_conversation(messages, known_identifiers={"PERSON": [...], ...})
+
+Rooms: ``policy`` (the YAML), ``engine`` (Presidio and spaCy set-up), ``recognizers/`` (one per file;
+reference numbers from one table), ``analysis`` (one turn: recognizers, NER gate, NER), ``known``,
+``answers``, ``propagation`` (the conversation), ``values`` (how a value is keyed and searched),
+``placeholders``, ``topics``, ``frequency`` (word-frequency cut-offs), ``names`` (the gazetteer),
+``redactor`` (the steps in order, with the per-turn cache), ``batch`` (``curate redact``).
 """
 
 from __future__ import annotations
