@@ -314,6 +314,7 @@ def redact_chunk(consented: dict[str, Any], rt: Runtime) -> dict[str, Any]:
             review_rows.append(row)
             continue
         rows.append(row)
+    _gate(rows)
     out_key = chunk_key.replace("/consented/", "/redacted/")
     write_jsonl_gz(rt.staging, out_key, rows)
     review_key = chunk_key.replace("/consented/", "/review/") if review_rows else None
@@ -327,6 +328,20 @@ def redact_chunk(consented: dict[str, Any], rt: Runtime) -> dict[str, Any]:
         "quarantined": quarantined,
         "entities": entities,
     }
+
+
+def _gate(rows: list[dict[str, Any]]) -> None:
+    """The residual-PII gate's counts per record (``row["gate"]``), for validation to read.
+
+    Counted here because chunks are redacted in parallel and the gate runs a full NER pass over every
+    turn; in the single validate task it would serialise the day. The gate shares no code with the
+    redactor (support_curation.validation), and it reads what the redactor wrote.
+    """
+    from support_curation.validation.gate import scan_records
+
+    texts = [[str(m.get("content") or "") for m in row["record"]["messages"]] for row in rows]
+    for row, hits in zip(rows, scan_records(texts), strict=True):
+        row["gate"] = hits
 
 
 # --- 5. validate ----------------------------------------------------------------------------------
@@ -487,6 +502,7 @@ def _validation_frame(rt: Runtime, rows: list[dict[str, Any]]) -> pd.DataFrame:
         [r["record"] for r in rows],
         {r["record"]["record_id"]: r["known_identifiers"] for r in rows},
         {r["record"]["record_id"]: d.granted for r, d in zip(rows, decisions, strict=True)},
+        gate_hits={r["record"]["record_id"]: r["gate"] for r in rows if r.get("gate")},
     )
 
 

@@ -63,6 +63,7 @@ def build_validation_frame(
     records: Iterable[Mapping[str, Any]],
     known_identifiers: Mapping[str, Iterable[str]],
     consent_granted: Mapping[str, bool],
+    gate_hits: Mapping[str, Mapping[str, int]] | None = None,
 ) -> pd.DataFrame:
     """One row of labels, counts and residual-PII hit counts per record (see :data:`FRAME_COLUMNS`).
 
@@ -72,9 +73,20 @@ def build_validation_frame(
             ``known_identifier_hits`` and then dropped.
         consent_granted: record id -> an independent re-check of the consent ledger; a record
             missing here counts as not consented (fail closed).
+        gate_hits: record id -> the gate's counts when they were computed already (in the parallel
+            redact tasks); a record without them is scanned here.
     """
     records = list(records)  # one chunk at a time: the NER batches across its records
-    hits = scan_records([_contents(record) for record in records])
+    # counts computed elsewhere are used only when they cover every detector (a stale staging file
+    # from an older gate must not pass a new detector as clean): the rest are scanned here
+    given = {
+        rid: {name: int(h[name]) for name in GATE_DETECTORS}
+        for rid, h in (gate_hits or {}).items()
+        if set(h) >= set(GATE_DETECTORS)
+    }
+    todo = [r for r in records if r.get("record_id") not in given]
+    computed = iter(scan_records([_contents(record) for record in todo]))
+    hits = [given[r["record_id"]] if r.get("record_id") in given else next(computed) for r in records]
     rows = []
     for record, record_hits in zip(records, hits, strict=True):
         record_id = record.get("record_id")

@@ -276,3 +276,17 @@ def test_above_the_rate_the_batch_fails(tmp_path: Path, leaky: int, rate: float,
     assert outcome.success is success
     assert outcome.suite_success["residual_pii"] is success
     assert len(outcome.residual) == leaky
+
+
+def test_the_frame_uses_gate_counts_computed_elsewhere_only_when_complete() -> None:
+    from support_curation.validation.gate import GATE_DETECTORS
+
+    clean, leaky = make_record("c" * 32), make_record("d" * 32, LEAKY_TEXT)
+    given = {
+        clean["record_id"]: dict.fromkeys(GATE_DETECTORS, 0) | {"handle": 2},  # trusted: all detectors
+        leaky["record_id"]: {"email": 0},  # an older gate's counts: scanned again
+    }
+    frame = build_validation_frame([clean, leaky], {}, {}, gate_hits=given).set_index("record_id")
+    assert frame.loc[clean["record_id"], "handle_hits"] == 2
+    assert frame.loc[clean["record_id"], "residual_hits"] == 2
+    assert frame.loc[leaky["record_id"], ["name_hits", "address_hits"]].tolist() == [1, 1]
