@@ -61,7 +61,8 @@ def _runtime(chunk_size: int | None = None) -> Runtime:
     from support_curation.run_day import curated_day, day_interval
 
     context = get_current_context()
-    start, end = context["data_interval_start"], context["data_interval_end"]
+    # a run without a logical date (a dry run by `day`) has no data interval in its context at all
+    start, end = context.get("data_interval_start"), context.get("data_interval_end")
     if context["params"].get("day"):  # an explicit day wins over the (manual run's inferred) interval
         day = curated_day(context["params"]["day"], None)
         if day is not None:
