@@ -448,7 +448,13 @@ def main(argv: list[str] | None = None) -> int:
 
     logscrub.install()  # the last line of defence: no record text on the console either
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    from support_curation.config import HmacKeyRefused
+
+    try:
+        return args.handler(args)
+    except HmacKeyRefused as refused:  # a configuration error, not a crash: say what to set
+        print(f"curate: {refused}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

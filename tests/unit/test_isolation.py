@@ -374,3 +374,18 @@ def _other_thread_locks(storage, wait):
     thread.join()
     if failures:
         raise failures[0]
+
+
+def test_the_cli_refuses_to_run_without_a_key_and_says_why(monkeypatch, capsys, tmp_path):
+    from support_curation import cli
+    from support_curation.config import get_settings
+
+    monkeypatch.delenv("CURATION_DEMO", raising=False)
+    monkeypatch.delenv("CURATION_HMAC_KEY", raising=False)
+    monkeypatch.setenv("CURATION_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        assert cli.main(["run", "--date", "2024-03-01"]) == 2
+    finally:
+        get_settings.cache_clear()
+    assert "CURATION_HMAC_KEY is not set" in capsys.readouterr().err
