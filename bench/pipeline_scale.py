@@ -38,7 +38,8 @@ def _redact_worker(args: tuple[dict, str, str]) -> tuple[dict, float]:
 
     chunk, data_dir, start = args
     start_dt = datetime.fromisoformat(start)
-    rt = Runtime(Interval(start_dt, start_dt + timedelta(days=1)), Settings(data_dir=Path(data_dir)))
+    settings = Settings(data_dir=Path(data_dir), demo=True)  # synthetic data: the demo key is fine
+    rt = Runtime(Interval(start_dt, start_dt + timedelta(days=1)), settings)
     return redact_chunk(chunk, rt), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -49,7 +50,7 @@ def _generate(data_dir: str, size: int) -> None:
     from support_curation.demo import generate_demo
     from support_curation.storage import open_storage
 
-    settings = Settings(data_dir=Path(data_dir))
+    settings = Settings(data_dir=Path(data_dir), demo=True)
     generate_demo(
         create_engine(settings.resolved_helpdesk_url),
         open_storage(settings.resolved_chat_root),
@@ -76,7 +77,7 @@ def run_one(size: int, workers: int, chunk_size: int) -> dict:
 
     spawn = multiprocessing.get_context("spawn")  # workers start clean, as task processes do
     data_dir = Path(tempfile.mkdtemp(prefix="curation-scale-"))
-    settings = Settings(data_dir=data_dir, chunk_size=chunk_size)
+    settings = Settings(data_dir=data_dir, chunk_size=chunk_size, demo=True)
     timings: dict[str, float] = {}
 
     t0 = time.perf_counter()

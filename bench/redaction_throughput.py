@@ -121,7 +121,7 @@ def demo_conversations(n: int, seed: int) -> list[dict[str, Any]]:
 
     day = date(2024, 6, 3)
     with tempfile.TemporaryDirectory(prefix="bench-demo-") as tmp:
-        settings = Settings(data_dir=Path(tmp))
+        settings = Settings(data_dir=Path(tmp), demo=True)  # synthetic data: the demo key is fine
         truth = generate_demo(
             create_engine(settings.resolved_helpdesk_url),
             open_storage(settings.resolved_chat_root),
