@@ -49,6 +49,7 @@ os.environ.setdefault("CURATION_DEMO", "1")
 EVAL_DIR = Path(os.environ.get("CURATION_EVAL_DIR", PROJECT_ROOT.parent / "shared" / "eval"))
 CORPORA = ("multidogo_dev", "presidio_synth", "abcd")
 CACHE_DIR = PROJECT_ROOT / "data" / "gate_eval"
+DEMO_DAYS = 3
 RECALL_TARGET = 0.90
 FALSE_ALARM_TARGET = 0.005
 DISGUISES = ("zero_width", "soft_hyphen", "homoglyph", "full_width", "spelled")
@@ -135,11 +136,11 @@ def demo_hosts(limit: int | None) -> list[Host]:
             create_engine(settings.resolved_helpdesk_url),
             settings.open_storage(settings.resolved_chat_root),
             start=day,
-            days=2,
+            days=DEMO_DAYS,
             seed=23,
-            customers=80,
-            tickets_per_day=60,
-            chats_per_day=60,
+            customers=200,
+            tickets_per_day=100,
+            chats_per_day=100,
         )
         values = sorted(truth.all_values(), key=len, reverse=True)
         patterns = [
@@ -148,7 +149,7 @@ def demo_hosts(limit: int | None) -> list[Host]:
             if v.strip()
         ]
         hosts: list[Host] = []
-        for offset in range(2):
+        for offset in range(DEMO_DAYS):
             start = datetime.combine(day + timedelta(days=offset), datetime.min.time(), tzinfo=UTC)
             rt = pipeline.Runtime(pipeline.Interval(start, start + timedelta(days=1)), settings)
             extracts = [pipeline.extract(source, rt) for source in ("tickets", "chat")]

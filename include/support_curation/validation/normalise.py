@@ -114,8 +114,9 @@ def _read_spelled(text: str, offsets: list[int]) -> tuple[str, list[int]]:
         domain = _DOT_SPLIT.split(match.group("domain"))
         value = ".".join(local) + "@" + ".".join(domain).lower()
         out.append(value)
-        # the whole rewritten value points at the start of what it replaced
-        out_offsets.extend([offsets[match.start()]] * len(value))
+        # the rewritten value spans what it replaced: first char to its start, last to its end
+        first, final = offsets[match.start()], offsets[match.end() - 1]
+        out_offsets.extend(first + (final - first) * i // max(1, len(value) - 1) for i in range(len(value)))
         last = match.end()
     out.append(text[last:])
     out_offsets.extend(offsets[last:])

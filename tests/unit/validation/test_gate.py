@@ -53,6 +53,8 @@ def test_offsets_point_back_into_the_original() -> None:
     assert offsets == sorted(offsets)
     email_at = normalised.index("jane.doe@")
     assert text[offsets[email_at] :].startswith("ja")
+    email_end = normalised.index(".com") + len(".com")
+    assert text[offsets[email_at] : offsets[email_end - 1] + 1] == f"ja{ZW}ne dot doe at example dot com"
     assert text[offsets[normalised.index("07")]] == _fullwidth("0")
 
 
