@@ -39,6 +39,20 @@ def _find(texts: list[str], values: Mapping[str, Sequence[str]]) -> list[list[An
     return kept
 
 
+def _could_mention(texts: list[str], values: Mapping[str, Sequence[str]]) -> bool:
+    """False only when no value (nor a part of it, as propagation would take) can be in the texts: a
+    substring test that spares the pattern search on the records that cannot hold one (most of them)."""
+    lowered = "\n".join(texts).lower()
+    digits = re.sub(r"\D", "", lowered)
+    for value in (v for vs in values.values() for v in vs):
+        value_digits = re.sub(r"\D", "", value)
+        if len(value_digits) >= 7 and digits.count(value_digits[-7:]):
+            return True
+        if any(part in lowered for part in re.split(r"\W+", value.lower()) if len(part) >= 2):
+            return True
+    return False
+
+
 def redact_values(
     messages: Sequence[Mapping[str, Any]],
     values: Mapping[str, Sequence[str]],
@@ -50,6 +64,8 @@ def redact_values(
 
     names = placeholder_names or {}
     texts = [str(m.get("content") or "") for m in messages]
+    if not _could_mention(texts, values):
+        return [dict(m) for m in messages], {}
     spans = _find(texts, values)
     if not any(spans):
         return [dict(m) for m in messages], {}
