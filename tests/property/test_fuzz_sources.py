@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import string
 import tempfile
@@ -30,7 +31,9 @@ from support_curation.storage import open_storage
 START = datetime(2024, 2, 1, tzinfo=UTC)
 END = START + timedelta(days=1)
 FUZZ = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 REF = re.compile(r"^(sha256:[0-9a-f]{16}(:\d+)?|tickets:[0-9a-f]{32}|tickets:row)$")
 HEX = re.compile(r"^[0-9a-f]{32}$")
@@ -52,6 +55,7 @@ timestamps = st.one_of(
     _iso,
     st.integers(1706400000, 1707000000),
     st.integers(1706400000000, 1707000000000),
+    st.floats(1706400000, 1707000000) | st.floats(1.7064e12, 1.707e12),  # "1706781600.5", "1.7067816e+12"
     st.text(max_size=12),
     st.none(),
 )

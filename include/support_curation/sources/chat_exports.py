@@ -48,6 +48,7 @@ from support_curation.sources.timestamps import TimestampError, parse_timestamp,
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from datetime import tzinfo
 
     from sqlalchemy import Engine
 
@@ -114,6 +115,30 @@ def _file_lines(landing: Storage, key: str) -> Iterator[bytes]:
 _UNREADABLE = (ValueError, EOFError, zlib.error, gzip.BadGzipFile, PermissionError, IsADirectoryError)
 
 
+# "ended_at": "<text>" or a number, as an exporter writes it at the top level of a chat
+# (a number must end where the value ends: "1.7e9" is not read as 1.7)
+_ENDED_AT = re.compile(rb'"ended_at"\s*:\s*(?:"([^"\\]{1,64})"|(-?\d{1,16}(?:\.\d+)?)(?=\s*[,}\]]))')
+
+
+def _ends_elsewhere(line: bytes, start: datetime, end: datetime, naive_tz: tzinfo) -> bool:
+    """True when a neighbouring folder's line surely ended outside ``[start, end)``: skip its parsing.
+
+    Most lines of a neighbouring folder belong to its own day, so they are not parsed three times.
+    Only a line with exactly one readable ``ended_at`` outside the interval is skipped; anything
+    unclear is parsed in full (a neighbour's unreadable lines are not this run's to count anyway).
+    """
+    found = _ENDED_AT.findall(line)
+    if len(found) != 1 or line.count(b'"ended_at"') != 1:
+        return False
+    text, number = found[0]
+    try:
+        value: object = text.decode("ascii") if text else (float(number) if b"." in number else int(number))
+        ended = parse_timestamp(value, naive_tz)
+    except (UnicodeDecodeError, TimestampError, ValueError):
+        return False
+    return not start <= ended < end
+
+
 def _parse(line: bytes) -> ChatExport | str:
     """The chat, or the quarantine reason (never the content, never the parser's message)."""
     try:
@@ -173,7 +198,7 @@ def extract_chats(
             )
             batch.take(ref, outcome, chat.customer_id)
 
-    for ref, owned, folder_day, parsed in _read(landing, start, end, batch):
+    for ref, owned, folder_day, parsed in _read(landing, start, end, batch, naive_tz):
         if isinstance(parsed, str):
             if owned:
                 batch.quarantine_item(ref, parsed)
@@ -198,7 +223,7 @@ def extract_chats(
 
 
 def _read(
-    landing: Storage, start: datetime, end: datetime, batch: ExtractBatch
+    landing: Storage, start: datetime, end: datetime, batch: ExtractBatch, naive_tz: tzinfo
 ) -> Iterator[tuple[str, bool, date, ChatExport | str]]:
     """``(ref, owned, folder day, chat or reason)`` for every non-blank line of every folder to read.
 
@@ -213,8 +238,9 @@ def _read(
                 continue
             try:
                 for number, line in enumerate(_file_lines(landing, key), start=1):
-                    if line.strip():
-                        yield f"{file_ref}:{number}", owned, day, _parse(line)
+                    if not line.strip() or (not owned and _ends_elsewhere(line, start, end, naive_tz)):
+                        continue
+                    yield f"{file_ref}:{number}", owned, day, _parse(line)
             except _UNREADABLE:
                 if owned:  # the lines read before the failure are counted already; the rest with the file
                     batch.quarantine_item(file_ref, UNREADABLE_FILE)
