@@ -64,27 +64,48 @@ def redact_record(record: dict[str, Any], policy_path: Path | str | None = None)
     return {"id": record["id"], "text": redacted, "entities": result.entities, "flags": result.flags}
 
 
+# what a line can raise that makes it unusable: bad UTF-8 or a lone surrogate (UnicodeError), not JSON
+# (ValueError), nested deeper than the parser goes (RecursionError), the wrong shape (the rest)
+_UNREADABLE = (UnicodeError, ValueError, RecursionError, KeyError, TypeError, AttributeError)
+MAX_ID_CHARS = 64
+
+
+def _error_ref(record: Any, fallback: str) -> Any:
+    """The record's own id for an error entry when it is a short plain id, else the line number.
+
+    An id can be any JSON (a dict holding text, a long string): echoing it would put content in the output.
+    """
+    value = record.get("id") if isinstance(record, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | str) or len(str(value)) > MAX_ID_CHARS:
+        return fallback
+    if isinstance(value, str) and not value.isprintable():
+        return fallback
+    return value
+
+
 def redact_jsonl(
     input_path: Path | str, output_path: Path | str, policy_path: Path | str | None = None
 ) -> dict[str, Any]:
     """Redact every line; a line that cannot be read gets an error entry (no content) and the rest go on."""
     summary: dict[str, Any] = {"records": 0, "errors": 0, "entities": {}}
-    with Path(input_path).open("rb") as source, Path(output_path).open("w", encoding="utf-8") as sink:
+    with Path(input_path).open("rb") as source, Path(output_path).open("wb") as sink:
         for number, raw in enumerate(source, start=1):
             if not raw.strip():
                 continue
             record_ref: Any = f"line {number}"
             try:
                 record = json.loads(raw.decode("utf-8"))
-                record_ref = record.get("id", record_ref) if isinstance(record, dict) else record_ref
+                record_ref = _error_ref(record, record_ref)
                 out = redact_record(record, policy_path)
-            except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
+                # encoded here, inside the try: a lone surrogate ("\ud800" in the JSON) cannot be written
+                line = json.dumps(out, ensure_ascii=False).encode("utf-8")
+            except _UNREADABLE as error:
                 summary["errors"] += 1
-                sink.write(json.dumps({"id": record_ref, "error": type(error).__name__}) + "\n")
+                sink.write(json.dumps({"id": record_ref, "error": type(error).__name__}).encode() + b"\n")
                 continue
             summary["records"] += 1
             for kind, count in out["entities"].items():
                 summary["entities"][kind] = summary["entities"].get(kind, 0) + count
-            sink.write(json.dumps(out, ensure_ascii=False) + "\n")
+            sink.write(line + b"\n")
     summary["entities"] = dict(sorted(summary["entities"].items()))
     return summary
