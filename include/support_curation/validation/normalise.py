@@ -7,8 +7,8 @@ sees the text after these steps, in this order:
 1. Unicode NFKC (full-width digits and letters, ligatures, compatibility forms such as "＠");
 2. format characters removed (category Cf: zero-width spaces and joiners, soft hyphens, bidi marks);
 3. Cyrillic and Greek lookalikes folded to Latin, but only inside a word that is already mixed with
-   Latin letters, digits or "@", or that consists of lookalikes alone in otherwise Latin text: real
-   Cyrillic or Greek text keeps its letters;
+   Latin letters, digits or "@", or that consists of lookalikes alone (not in capitals) in otherwise
+   Latin text: real Cyrillic or Greek text keeps its letters;
 4. spelled "at" / "dot" forms read as "@" / "." where the result is shaped like an email address
    (a local part, "at", then labels joined by "dot" ending in a known top-level domain).
 
@@ -68,8 +68,11 @@ def _fold_word(word: str, latin_text: bool) -> str:
         return word
     folded = word.translate(_FOLD_TABLE)
     mixed = any((ch.isascii() and ch.isalnum()) or ch == "@" for ch in word)
-    # every non-Latin letter had a Latin twin, in text that is otherwise Latin ("Јое Smith")
-    only_lookalikes = latin_text and not any(ch.isalpha() and not ch.isascii() for ch in folded)
+    # every non-Latin letter had a Latin twin, in text that is otherwise Latin ("Јое Smith"); a word in
+    # capitals is left alone: Greek and Cyrillic place names are written so ("ΧΑΝΔΡΙΑ")
+    only_lookalikes = (
+        latin_text and not word.isupper() and not any(ch.isalpha() and not ch.isascii() for ch in folded)
+    )
     return folded if mixed or only_lookalikes else word
 
 

@@ -37,6 +37,7 @@ def test_normalise_reads_disguises(text: str, expected: str) -> None:
     [
         "Привет, как дела? Спасибо за помощь.",  # real Cyrillic keeps its letters
         "Καλημέρα σας",  # real Greek too
+        "Suite 4, ΧΑΝΔΡΙΑ, Cyprus",  # a Greek place name in capitals, in English text
         "meet me at the office at noon",  # "at" without an email shape
         "look at this dot on the screen",
         "plain ascii stays as it is: 10:30, $12.99",
