@@ -389,3 +389,27 @@ def test_the_cli_refuses_to_run_without_a_key_and_says_why(monkeypatch, capsys, 
     finally:
         get_settings.cache_clear()
     assert "CURATION_HMAC_KEY is not set" in capsys.readouterr().err
+
+
+def test_two_runs_of_the_same_day_do_not_pull_staging_from_under_each_other(tmp_path):
+    """The second of two concurrent runs used to fail with FileNotFoundError: they shared staging."""
+    from sqlalchemy import create_engine
+
+    from support_curation.pipeline import Interval, Runtime, cleanup_staging, consent_join, extract
+
+    first = _runtime(tmp_path)
+    second = Runtime(Interval(NOW, NOW + timedelta(days=1)), first.settings, run_id="run-2")
+    with create_engine(first.settings.resolved_helpdesk_url).begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO tickets (ticket_id, customer_id, channel, updated_at) VALUES (?, ?, ?, ?)",
+            ("t1", "c1", "email", "2024-03-01 13:00:00"),
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO ticket_messages (message_id, ticket_id, author_role, body) "
+            "VALUES ('m1', 't1', 'customer', 'my router is broken')"
+        )
+    one, two = extract("tickets", first), extract("tickets", second)
+    assert one["chunks"] and two["chunks"] and set(one["chunks"]).isdisjoint(two["chunks"])
+    assert cleanup_staging(first) > 0  # the first run finishes and cleans up ...
+    (joined,) = consent_join([two], second)  # ... the second still reads its own chunks
+    assert joined["excluded"] == {"no_consent_record": 1}
