@@ -556,3 +556,23 @@ def test_unreadable_timestamps_raise_without_the_value(value):
     with pytest.raises(TimestampError) as caught:
         parse_timestamp(value)
     assert "never" not in str(caught.value) and "2024" not in str(caught.value)
+
+
+def test_a_keyset_that_stops_moving_is_stopped_not_looped():
+    """Defence in depth behind the raw-value keyset: a page that does not move past the last one raises."""
+    from support_curation.sources.helpdesk import KeysetStalled, _ticket_pages
+
+    class SamePageForEver:
+        def execute(self, _query):
+            return self
+
+        def mappings(self):
+            return self
+
+        def all(self):
+            return [{"ticket_id": "t1", "updated_at": "2024-02-01T09:00:00"}]
+
+    pages = _ticket_pages(SamePageForEver(), START, END, page=1)
+    assert next(pages)
+    with pytest.raises(KeysetStalled):
+        next(pages)
