@@ -14,8 +14,8 @@ venv: ## create or update .venv (quick when nothing changed)
 demo: venv ## demo data + the main DAG for the last 3 days, all on local disk under ./data
 	$(VENV)/bin/curate demo
 
-up: venv ## the Airflow UI locally (standalone) with this project's DAGs
-	bash scripts/airflow_up.sh
+up: venv ## the Airflow UI locally with this project's DAGs (CELERY=1: CeleryExecutor, Redis, 2 workers)
+	bash scripts/airflow_up.sh $(if $(filter 1,$(CELERY)),--celery)
 
 test: venv ## unit, DAG and integration tests (installs chromium if missing; starts its own servers)
 	bash scripts/ci_setup.sh

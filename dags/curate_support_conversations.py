@@ -148,7 +148,9 @@ def curate_support_conversations() -> None:
         with _fail_fast():
             return join(list(extracts), _runtime())
 
-    @task(max_active_tis_per_dagrun=2)
+    # queue: spaCy-heavy, on the Celery workers that serve "redaction" (ignored by the LocalExecutor);
+    # pool: one slot per core that redacts, across every run at once (a backfill included)
+    @task(max_active_tis_per_dagrun=2, queue="redaction", pool="redaction")
     def redact(consented_chunk: dict) -> dict:
         from support_curation.pipeline import redact_chunk
 

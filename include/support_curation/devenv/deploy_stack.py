@@ -6,8 +6,16 @@ Starts, all on 127.0.0.1: a PostgreSQL metadata database (``devenv.local_postgre
 its own process group with its log under ``<state>/logs/``. Login is Airflow's simple auth manager with
 real passwords: users ``admin`` (admin) and ``steward`` (viewer), passwords in ``<state>/passwords.json``.
 
+With Celery workers (``celery_workers=``, ``up --celery``) the scheduler runs the CeleryExecutor instead:
+Debian's ``redis-server`` on a free 127.0.0.1 port is the broker (password from the state folder), the
+metadata database is the result backend, and each worker is an ``airflow celery worker`` with its own
+``--celery-hostname`` and queues. The tasks a worker runs record ``<worker>@<host>`` as their hostname
+(``[core] hostname_callable`` = ``devenv.worker_name.hostname``), so the UI and the API show which
+worker ran which mapped task. Every deployment gets the ``redaction`` pool (the DAG's redact task needs
+it: a scheduler never runs a task whose pool does not exist), sized to the cores that redact.
+
 CLI (what ``scripts/airflow_up.sh`` runs): ``python -m support_curation.devenv.deploy_stack up [--port 8080]
-[--s3]``.
+[--s3] [--celery]``.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -27,10 +36,13 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from support_curation.config import DAGS_DIR, PLUGINS_DIR
 from support_curation.devenv import local_postgres
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 # a development tool: it serves the checkout's dags/ and plugins/ (an editable install of this repo)
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -38,6 +50,54 @@ USERS = {"admin": "admin", "steward": "viewer"}  # simple auth manager: user -> 
 DAG_ID = "curate_support_conversations"
 S3_CONN_ID = "curation_s3"
 S3_BUCKET = "curation"
+REDACTION_POOL = "redaction"  # the DAG's redact task: pool and Celery queue
+DEFAULT_QUEUE = "default"  # [operators] default_queue: every other task
+REDIS_SERVER = os.environ.get("CURATION_REDIS_SERVER", "/usr/bin/redis-server")
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Worker:
+    """One ``airflow celery worker``: its Celery hostname (``name@%h``), queues and process count."""
+
+    name: str
+    queues: tuple[str, ...]
+    concurrency: int
+
+    def argv(self, airflow: str) -> list[str]:
+        return [
+            airflow,
+            "celery",
+            "worker",
+            "--celery-hostname",
+            f"{self.name}@%h",
+            "--queues",
+            ",".join(self.queues),
+            "--concurrency",
+            str(self.concurrency),
+            # the log server binds every interface; on one machine the api-server reads the shared folder
+            "--skip-serve-logs",
+        ]
+
+
+def make_up_workers(n_cores: int | None = None) -> tuple[Worker, ...]:
+    """``make up CELERY=1``: spaCy-heavy redaction on its own worker, one process per core; the rest
+    (extract, consent join, validate, publish: light or I/O-bound) on a small ``default`` worker, so they
+    never queue behind a day's redaction chunks."""
+    return (
+        Worker("redaction", (REDACTION_POOL,), n_cores or cores()),
+        Worker("default", (DEFAULT_QUEUE,), 2),
+    )
+
+
+def redaction_slots(workers: Sequence[Worker]) -> int:
+    """The redaction pool's size: the processes that serve the redaction queue (cores without Celery)."""
+    if not workers:
+        return cores()
+    return sum(w.concurrency for w in workers if REDACTION_POOL in w.queues)
 
 
 def free_port() -> int:
@@ -68,7 +128,7 @@ def _secret(state_dir: Path, name: str) -> str:
 
 
 def airflow_env(
-    state_dir: Path, port: int, sql_conn: str, *, use_job_schedule: bool = True
+    state_dir: Path, port: int, sql_conn: str, *, use_job_schedule: bool = True, parallelism: int = 3
 ) -> dict[str, str]:
     """Configuration of every Airflow process of the deployment (environment only: no airflow.cfg edits)."""
     home = state_dir / "airflow-home"
@@ -80,7 +140,7 @@ def airflow_env(
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
         # two cores: a handful of task processes at once (each may load the redaction models)
-        "AIRFLOW__CORE__PARALLELISM": "3",
+        "AIRFLOW__CORE__PARALLELISM": str(parallelism),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": sql_conn,
         "AIRFLOW__API__HOST": "127.0.0.1",
         "AIRFLOW__API__PORT": str(port),
@@ -127,13 +187,13 @@ class Stack:
     def log(self, name: str) -> Path:
         return self.state_dir / "logs" / f"{name}.log"
 
-    def spawn(self, name: str, argv: list[str]) -> None:
+    def spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
         self.log(name).parent.mkdir(parents=True, exist_ok=True)
         with self.log(name).open("ab") as out:
             # own process group: stop() ends the component with every child it forked (task runners)
             self.procs[name] = subprocess.Popen(
                 argv,
-                env=self.env,
+                env=env or self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 cwd=REPO_ROOT,
@@ -145,6 +205,17 @@ class Stack:
             if proc.poll() is not None:
                 tail = self.log(name).read_text(errors="replace")[-3000:]
                 raise RuntimeError(f"{name} exited with {proc.returncode}; log tail:\n{tail}")
+
+    def stop_one(self, name: str, timeout: float = 30) -> None:
+        """End one component and every process of its group (a worker's task processes included)."""
+        proc = self.procs.pop(name)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=timeout)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
     def stop(self) -> None:
         for proc in self.procs.values():
@@ -273,6 +344,92 @@ def s3_env(endpoint: str) -> dict[str, str]:
     }
 
 
+def start_redis(stack: Stack) -> str:
+    """Debian's redis-server on a free 127.0.0.1 port, password-protected, nothing persisted (the broker
+    only holds queued task messages; a restart re-queues from the metadata DB); returns the broker URL."""
+    if not Path(REDIS_SERVER).exists():
+        raise RuntimeError(f"{REDIS_SERVER} missing: run scripts/ci_setup.sh (apt-get install redis-server)")
+    port = free_port()
+    password = _secret(stack.state_dir, "redis-password")
+    workdir = stack.state_dir / "redis"
+    workdir.mkdir(parents=True, exist_ok=True)
+    # the password goes in a config file, not argv: a command line is readable by every local user
+    conf = workdir / "redis.conf"
+    conf.write_text(
+        f'bind 127.0.0.1\nport {port}\nrequirepass {password}\nsave ""\nappendonly no\n'
+        f"dir {workdir}\ndaemonize no\nprotected-mode yes\n"
+    )
+    conf.chmod(0o600)
+    stack.spawn("redis", [REDIS_SERVER, str(conf)])
+    deadline = time.monotonic() + 30
+    while True:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
+            sock.sendall(f"AUTH {password}\r\nPING\r\n".encode())
+            if b"+PONG" in _read_some(sock):
+                return f"redis://:{password}@127.0.0.1:{port}/0"
+        stack.check_alive()
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"redis-server on port {port} did not answer PING")
+        time.sleep(0.3)
+
+
+def _read_some(sock: socket.socket, timeout: float = 2) -> bytes:
+    sock.settimeout(timeout)
+    data = b""
+    with contextlib.suppress(OSError):
+        while b"PONG" not in data and b"-ERR" not in data:
+            chunk = sock.recv(256)
+            if not chunk:
+                break
+            data += chunk
+    return data
+
+
+def celery_env(broker_url: str) -> dict[str, str]:
+    """CeleryExecutor settings of every Airflow process (the result backend defaults to the metadata DB)."""
+    return {
+        "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+        "AIRFLOW__CELERY__BROKER_URL": broker_url,
+        # a worker takes one message per free process: a long redaction chunk never sits prefetched behind
+        # another on a busy worker while an idle worker waits
+        "AIRFLOW__CELERY__WORKER_PREFETCH_MULTIPLIER": "1",
+        "AIRFLOW__CELERY__TASK_ACKS_LATE": "True",
+    }
+
+
+def start_workers(stack: Stack, workers: Sequence[Worker], airflow: str, timeout: float = 240) -> None:
+    """Spawn the Celery workers and wait until each says it is ready (connected to the broker)."""
+    for worker in workers:
+        env = {
+            **stack.env,
+            "CURATION_WORKER_NAME": worker.name,
+            "AIRFLOW__CORE__HOSTNAME_CALLABLE": "support_curation.devenv.worker_name.hostname",
+        }
+        stack.spawn(f"worker-{worker.name}", worker.argv(airflow), env=env)
+    deadline = time.monotonic() + timeout
+    pending = {w.name for w in workers}
+    while pending:
+        stack.check_alive()
+        for name in list(pending):
+            log = stack.log(f"worker-{name}").read_text(errors="replace")
+            if re.search(rf"\b{re.escape(name)}@\S+ ready\.", log):
+                pending.discard(name)
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"Celery workers not ready after {timeout}s: {sorted(pending)}")
+        time.sleep(1)
+
+
+def ensure_pool(stack: Stack, slots: int) -> None:
+    """The ``redaction`` pool, through the REST API as an operator would (created or resized)."""
+    token = stack.token("admin")
+    body = {"name": REDACTION_POOL, "slots": slots, "description": "one slot per core that redacts"}
+    status, answer = stack.request("PATCH", f"/api/v2/pools/{REDACTION_POOL}", body, token=token)
+    if status == 404:
+        status, answer = stack.request("POST", "/api/v2/pools", body, token=token)
+    if status not in (200, 201):
+        raise RuntimeError(f"creating pool {REDACTION_POOL} failed: {status} {answer}")
+
+
 def generate_demo(env: dict[str, str], start: str, days: int) -> None:
     """Demo helpdesk + chat exports into the deployment's CURATION_DATA_DIR (child process: its settings)."""
     subprocess.run(
@@ -303,11 +460,13 @@ def start(
     demo_days: int = 3,
     extra_env: dict[str, str] | None = None,
     inherit_env: bool = True,
+    celery_workers: Sequence[Worker] = (),
 ) -> Stack:
     """Start the whole deployment and wait until it is healthy; on any failure nothing is left running.
 
     ``inherit_env=False`` drops the caller's ``AIRFLOW__*`` and ``CURATION_*`` variables (tests: the
-    deployment must not pick up the test session's own Airflow home or settings).
+    deployment must not pick up the test session's own Airflow home or settings). ``celery_workers``:
+    run on the CeleryExecutor with these workers (empty: the LocalExecutor).
     """
     state_dir = state_dir.resolve()
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -321,13 +480,20 @@ def start(
     base = {
         k: v for k, v in os.environ.items() if inherit_env or not k.startswith(("AIRFLOW__", "CURATION_"))
     }
-    env = {**base, **airflow_env(state_dir, port, sql_conn, use_job_schedule=use_job_schedule)}
+    # Celery: room for every worker process at once; LocalExecutor: a handful on two cores
+    parallelism = max(3, sum(w.concurrency for w in celery_workers))
+    env = {
+        **base,
+        **airflow_env(state_dir, port, sql_conn, use_job_schedule=use_job_schedule, parallelism=parallelism),
+    }
     env["CURATION_DATA_DIR"] = str((data_dir or state_dir / "curation").resolve())
     env.update(extra_env or {})
     stack = Stack(state_dir, port, env, postgres=postgres)
     try:
         if s3:
             env.update(s3_env(start_moto(stack)))
+        if celery_workers:
+            env.update(celery_env(start_redis(stack)))
         if demo_start:
             generate_demo(env, demo_start, demo_days)
         airflow = str(Path(sys.executable).with_name("airflow"))
@@ -344,6 +510,9 @@ def start(
         if triggerer:
             stack.spawn("triggerer", [airflow, "triggerer", "--skip-serve-logs"])
         stack.wait_healthy()
+        ensure_pool(stack, redaction_slots(celery_workers))
+        if celery_workers:
+            start_workers(stack, celery_workers, airflow)
     except BaseException:
         stack.stop()
         raise
@@ -357,8 +526,17 @@ def cmd_up(args: argparse.Namespace) -> int:
     if not (data_dir / "helpdesk.db").exists() and not os.environ.get("CURATION_HELPDESK_URL"):
         # the last three complete days, so a backfill from the UI has something to curate
         demo_start = (datetime.now(UTC).date() - timedelta(days=3)).isoformat()
-    print(f"up: starting PostgreSQL, {'S3 (moto), ' if args.s3 else ''}Airflow on 127.0.0.1:{args.port} ...")
-    stack = start(state_dir, port=args.port, data_dir=data_dir, s3=args.s3, demo_start=demo_start)
+    workers = make_up_workers() if args.celery else ()
+    extras = ("S3 (moto), " if args.s3 else "") + ("Redis, " if workers else "")
+    print(f"up: starting PostgreSQL, {extras}Airflow on 127.0.0.1:{args.port} ...")
+    stack = start(
+        state_dir,
+        port=args.port,
+        data_dir=data_dir,
+        s3=args.s3,
+        demo_start=demo_start,
+        celery_workers=workers,
+    )
     output = stack.env.get("CURATION_OUTPUT_ROOT", str(data_dir / "lake"))
     passwords = stack.passwords
     print(
@@ -370,6 +548,7 @@ Airflow is up: {stack.url}
   DAG:       {stack.url}/dags/{DAG_ID}  (paused at first start: unpause it, then Trigger -> Backfill)
   stewards:  {stack.url}/plugin/training-data   (published partitions, quarantine, validation reports)
   data:      demo helpdesk in {data_dir}, output in {output}
+  executor:  {executor_line(workers)}
   logs:      {state_dir / "logs"}/<component>.log
 Ctrl-C stops every process (the PostgreSQL metadata database is throwaway; data and logs stay).
 """
@@ -385,6 +564,16 @@ Ctrl-C stops every process (the PostgreSQL metadata database is throwaway; data 
     return 0
 
 
+def executor_line(workers: Sequence[Worker]) -> str:
+    if not workers:
+        return f"LocalExecutor; pool {REDACTION_POOL}: {redaction_slots(workers)} slots"
+    described = ", ".join(
+        f"{w.name} (queues {','.join(w.queues)}, {w.concurrency} processes)" for w in workers
+    )
+    slots = redaction_slots(workers)
+    return f"CeleryExecutor, Redis broker; workers {described}; pool {REDACTION_POOL}: {slots} slots"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -396,6 +585,12 @@ def main() -> int:
         action="store_true",
         default=os.environ.get("AIRFLOW_UP_S3") == "1",
         help="pipeline output on a local S3 endpoint (moto server) instead of a folder",
+    )
+    up.add_argument(
+        "--celery",
+        action="store_true",
+        default=os.environ.get("AIRFLOW_UP_CELERY") == "1",
+        help="CeleryExecutor: Redis broker, a redaction worker (one process per core) and a default worker",
     )
     up.set_defaults(handler=cmd_up)
     args = parser.parse_args()

@@ -1,0 +1,193 @@
+"""The main DAG on Airflow's CeleryExecutor: one day through a real scheduler and two Celery workers.
+
+``devenv.deploy_stack`` starts, on 127.0.0.1: PostgreSQL (metadata DB and Celery result backend), Debian's
+redis-server (broker), the api-server, a scheduler with ``executor=CeleryExecutor``, the dag-processor and
+two ``airflow celery worker`` processes: ``w1`` serves the ``redaction`` and ``default`` queues, ``w2`` only
+``redaction`` (one process each). A one-day backfill goes in through the REST API, as the UI sends it.
+Then: every mapped redaction task ran on the ``redaction`` queue and pool, both workers ran some of them
+(each worker records ``<worker>@<host>`` as its tasks' hostname), no other task ran on ``w2``. Finally the
+scheduler is restarted with the LocalExecutor (workers stopped), the same day is reprocessed, and the
+published partition must be byte-identical to the Celery run's: where a task runs changes nothing.
+
+Skipped only on request: ``CURATION_SKIP_DEPLOYMENT_TEST=1`` (as the LocalExecutor deployment test).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from support_curation.publish import published_partitions, read_manifest, verify_partition
+from support_curation.storage import open_storage
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+DAG_ID = "curate_support_conversations"
+DATASET = "support_conversations"
+DAY = "2024-06-03"
+PARTITION = f"dt={DAY}"
+# demo days hold ~50 conversations: chunks of 6 give the two workers several redaction tasks each
+CHUNK_SIZE = 6
+RUN_MINUTES = int(os.environ.get("CURATION_BACKFILL_MINUTES", "15"))
+
+pytestmark = [
+    pytest.mark.skipif(
+        os.environ.get("CURATION_SKIP_DEPLOYMENT_TEST") == "1", reason="CURATION_SKIP_DEPLOYMENT_TEST=1"
+    ),
+    pytest.mark.skipif(
+        not Path(os.environ.get("CURATION_REDIS_SERVER", "/usr/bin/redis-server")).exists()
+        and os.environ.get("CURATION_ALLOW_SKIP_INTEGRATION") == "1",
+        reason="no redis-server (scripts/ci_setup.sh installs it)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from support_curation.devenv import deploy_stack as deploy
+
+    state = tmp_path_factory.mktemp("celery")
+    stack = deploy.start(
+        state,
+        data_dir=state / "curation",
+        triggerer=False,
+        use_job_schedule=False,  # only the backfills create runs
+        demo_start=DAY,
+        demo_days=1,
+        inherit_env=False,
+        extra_env={
+            "CURATION_CODE_VERSION": "celery-test",  # manifests comparable across runs and commits
+            "CURATION_DEMO": "1",
+            "CURATION_CHUNK_SIZE": str(CHUNK_SIZE),
+        },
+        celery_workers=(
+            deploy.Worker("w1", ("redaction", "default"), 1),
+            deploy.Worker("w2", ("redaction",), 1),
+        ),
+    )
+    try:
+        yield stack
+    finally:
+        logs = ARTIFACTS / "celery-logs"
+        shutil.rmtree(logs, ignore_errors=True)
+        stack.stop()
+        shutil.copytree(state / "logs", logs, dirs_exist_ok=True)
+
+
+@pytest.fixture(scope="module")
+def token(stack: Any) -> str:
+    token = stack.token("admin")
+    stack.wait_dag(token)
+    status, body = stack.request("PATCH", f"/api/v2/dags/{DAG_ID}", {"is_paused": False}, token=token)
+    assert status == 200, body
+    return token
+
+
+def _backfill(stack: Any, token: str, reprocess: str) -> dict[str, Any]:
+    body = {
+        "dag_id": DAG_ID,
+        "from_date": f"{DAY}T00:00:00Z",
+        "to_date": f"{DAY}T00:00:00Z",
+        "reprocess_behavior": reprocess,
+        "max_active_runs": 1,
+        "run_backwards": False,
+        "dag_run_conf": {},
+    }
+    status, backfill = stack.request("POST", "/api/v2/backfills", body, token=token)
+    assert status == 200, backfill
+    deadline = time.monotonic() + RUN_MINUTES * 60
+    while time.monotonic() < deadline:
+        stack.check_alive()
+        status, backfill = stack.request("GET", f"/api/v2/backfills/{backfill['id']}", token=token)
+        assert status == 200, backfill
+        if backfill.get("completed_at"):
+            break
+        time.sleep(2)
+    else:
+        pytest.fail(f"backfill not complete after {RUN_MINUTES} minutes: {backfill}")
+    status, runs = stack.request("GET", f"/api/v2/dags/{DAG_ID}/dagRuns", token=token)
+    assert status == 200, runs
+    [run] = runs["dag_runs"]
+    return dict(run)
+
+
+def _task_instances(stack: Any, token: str, run_id: str) -> list[dict[str, Any]]:
+    path = f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances?limit=1000"
+    status, body = stack.request("GET", path, token=token)
+    assert status == 200, body
+    return list(body["task_instances"])
+
+
+def _snapshot(stack: Any) -> dict[str, str]:
+    lake = open_storage(str(Path(stack.env["CURATION_DATA_DIR"]) / "lake"))
+    return {
+        key: hashlib.sha256(lake.get_bytes(key)).hexdigest() for key in lake.list(f"training_sets/{DATASET}/")
+    }
+
+
+@pytest.fixture(scope="module")
+def celery_run(stack: Any, token: str) -> dict[str, Any]:
+    run = _backfill(stack, token, "none")
+    tis = _task_instances(stack, token, run["dag_run_id"])
+    assert run["state"] == "success", [(t["task_id"], t["map_index"], t["state"]) for t in tis]
+    return {"run": run, "tis": tis, "snapshot": _snapshot(stack)}
+
+
+def test_day_publishes_on_celery(stack: Any, celery_run: dict[str, Any]) -> None:
+    lake = open_storage(str(Path(stack.env["CURATION_DATA_DIR"]) / "lake"))
+    assert published_partitions(lake, DATASET) == [PARTITION]
+    manifest = read_manifest(lake, DATASET, PARTITION)
+    assert manifest is not None and manifest["validation"]["success"] is True
+    assert manifest["records"] == manifest["counts"]["published"] > 0
+    assert verify_partition(lake, DATASET, PARTITION)
+    assert stack.env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+
+
+def test_redaction_tasks_ran_on_both_workers(celery_run: dict[str, Any]) -> None:
+    redact = [t for t in celery_run["tis"] if t["task_id"] == "redact"]
+    assert len(redact) >= 4, f"too few chunks to spread: {len(redact)}"
+    assert all(t["state"] == "success" for t in redact)
+    assert {t["queue"] for t in redact} == {"redaction"}
+    assert {t["pool"] for t in redact} == {"redaction"}
+    assert {t["executor"] or "CeleryExecutor" for t in celery_run["tis"]} <= {"CeleryExecutor"}
+    workers = {t["hostname"].split("@")[0] for t in redact}
+    assert workers == {"w1", "w2"}, sorted(t["hostname"] for t in redact)
+    # each worker's task ran in its own process: distinct pids on one machine
+    assert len({t["pid"] for t in redact}) >= 2
+    # the default queue is w1's only: nothing else ran on w2
+    others = [t for t in celery_run["tis"] if t["task_id"] != "redact" and t["state"] == "success"]
+    assert others and all(t["queue"] == "default" for t in others)
+    assert all(t["hostname"].startswith("w1@") for t in others), [t["hostname"] for t in others]
+
+
+def test_celery_output_is_byte_identical_to_the_local_executor(
+    stack: Any, token: str, celery_run: dict[str, Any]
+) -> None:
+    # the same scheduler, database and lake with the LocalExecutor; workers gone, so nothing can reach Celery
+    for name in [n for n in stack.procs if n.startswith("worker-")]:
+        stack.stop_one(name)
+    stack.stop_one("scheduler")
+    stack.env["AIRFLOW__CORE__EXECUTOR"] = "LocalExecutor"
+    airflow = str(Path(sys.executable).with_name("airflow"))
+    stack.spawn("scheduler-local", [airflow, "scheduler", "--skip-serve-logs"])
+    stack.wait_healthy()
+    run = _backfill(stack, token, "completed")
+    tis = _task_instances(stack, token, run["dag_run_id"])
+    assert run["state"] == "success", [(t["task_id"], t["map_index"], t["state"]) for t in tis]
+    assert run["end_date"] != celery_run["run"]["end_date"], "the day was not reprocessed"
+    redact = [t for t in tis if t["task_id"] == "redact"]
+    # run in the scheduler's own task processes this time: no worker name in the hostname
+    assert redact and not any("@" in (t["hostname"] or "") for t in redact)
+    snapshot = _snapshot(stack)
+    assert any(key.endswith("_manifest.json") for key in snapshot)
+    assert snapshot == celery_run["snapshot"]
