@@ -15,6 +15,7 @@ from support_curation.redaction import analysis
 from support_curation.redaction.analysis import Span
 from support_curation.redaction.answers import answer_spans
 from support_curation.redaction.known import known_recognizers, known_spans
+from support_curation.redaction.normalise import view
 from support_curation.redaction.placeholders import merge, replace
 from support_curation.redaction.propagation import propagate
 from support_curation.redaction.topics import TopicFlagger
@@ -85,7 +86,7 @@ class Redactor:
         """Detect over many conversations' turns at once, so that the NER batches across them (a
         quarter to a third faster on multi-message tickets); their conversations then find the spans
         cached. The spans are the same as one conversation at a time."""
-        texts = dict.fromkeys(text for messages in conversations for text in _texts(messages))
+        texts = dict.fromkeys(view(text).text for messages in conversations for text in _texts(messages))
         self.detect(list(texts)[:CACHE_SIZE])  # no more than the cache keeps
 
     def _wants_ner(self, text: str, spans: Sequence[Span] = ()) -> bool:
@@ -103,7 +104,8 @@ class Redactor:
         messages: Sequence[Mapping[str, Any]],
         known_identifiers: Mapping[str, Sequence[str]] | Sequence[str] | None = None,
     ) -> RedactionResult:
-        texts = _texts(messages)
+        views = [view(text) for text in _texts(messages)]  # disguises undone; replaced in the originals
+        texts = [v.text for v in views]
         roles = [str(m.get("role") or "") for m in messages]
         spans = self.detect(texts)
         for i, found in enumerate(known_spans(known_recognizers(known_identifiers), texts)):
@@ -112,8 +114,8 @@ class Redactor:
             if roles[i] == "customer" and roles[i - 1] != "customer":
                 spans[i] += answer_spans(texts[i - 1], texts[i])
         propagate(texts, spans)
-        merged = [merge(s) for s in spans]
-        redacted, counts = self._replace(texts, merged)
+        merged = [v.to_original(merge(s)) for v, s in zip(views, spans, strict=True)]
+        redacted, counts = self._replace([v.original for v in views], merged)
         flags, action = self.topics(texts)
         out = [dict(m) | {"content": r} for m, r in zip(messages, redacted, strict=True)]
         return RedactionResult(
