@@ -4,7 +4,11 @@ For every corpus present: our redactor (through ``redact_jsonl``, as ``curate re
 vanilla Presidio baseline (default recognizers, the same spaCy model, analyze + anonymize per turn),
 both scored by the corpus's ``score.py``. Prints one table and writes ``bench/results/eval.json``.
 Skips cleanly when the corpora are absent.
-Usage: ``python bench/eval_redaction.py [--limit N] [--no-baseline] [--corpus STEM]``.
+Also the project's own seeded synthetic sets (``bench/eval_sets``: one per language, one per social
+style), generated on the fly into ``bench/eval_sets/data/<split>/`` and scored by the same ``score.py``;
+``--split dev`` is for tuning, ``test`` (the default) for the figures the README reports.
+Usage: ``python bench/eval_redaction.py [--limit N] [--no-baseline] [--corpus STEM] [--split dev|test]
+[--no-own-sets]``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 RESULTS = Path(__file__).resolve().parent / "results" / "eval.json"
+OWN_SETS = Path(__file__).resolve().parent / "eval_sets"
 
 
 def eval_dir() -> Path:
@@ -103,12 +108,22 @@ def run_vanilla(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], fl
     return outs, time.perf_counter() - started
 
 
-def score(gold: Path, outs: list[dict[str, Any]], work: Path, name: str, limit: int | None) -> dict[str, Any]:
+def own_sets(split: str) -> list[Path]:
+    """The seeded synthetic sets (per language, per social style), generated when missing."""
+    data = OWN_SETS / "data" / split
+    for generator in ("languages", "social"):
+        subprocess.run([sys.executable, str(OWN_SETS / f"{generator}.py")], check=True, capture_output=True)
+    return sorted(data.glob("*.jsonl"))
+
+
+def score(
+    gold: Path, outs: list[dict[str, Any]], work: Path, name: str, limit: int | None, scorer: Path
+) -> dict[str, Any]:
     path = work / f"{name}.scored.jsonl"
     with path.open("w", encoding="utf-8") as f:
         for o in outs:
             f.write(json.dumps(o) + "\n")
-    cmd = [sys.executable, str(gold.parent / "score.py"), str(gold), str(path), "--json-only"]
+    cmd = [sys.executable, str(scorer), str(gold), str(path), "--json-only"]
     if limit:
         cmd.append("--only-redacted")
     proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
@@ -121,9 +136,17 @@ def main() -> int:
     parser.add_argument("--no-baseline", action="store_true", help="skip vanilla Presidio (faster)")
     parser.add_argument("--corpus", action="append", help="only these corpora (file stem)")
     parser.add_argument("--policy", type=Path, default=None, help="redaction policy YAML (default: v1)")
+    parser.add_argument("--split", choices=["dev", "test"], default="test", help="split of the own sets")
+    parser.add_argument("--no-own-sets", action="store_true", help="only the corpora of ../shared/eval")
     args = parser.parse_args()
     directory = eval_dir()
     corpora = sorted(p for p in directory.glob("*.jsonl")) if directory.is_dir() else []
+    scorer = directory / "score.py"
+    if not scorer.is_file():
+        print(f"no score.py in {directory}: skipped")
+        return 0
+    if not args.no_own_sets:
+        corpora += own_sets(args.split)
     if args.corpus:
         corpora = [p for p in corpora if p.stem in args.corpus]
     if not corpora:
@@ -137,10 +160,12 @@ def main() -> int:
             chars = sum(len(r["text"]) for r in records)
             row: dict[str, Any] = {"records": len(records), "chars": chars}
             outs, seconds = run_ours(records, work, args.policy)
-            row["ours"] = score(gold, outs, work, "ours", args.limit) | {"chars_per_s": chars / seconds}
+            row["ours"] = score(gold, outs, work, "ours", args.limit, scorer) | {
+                "chars_per_s": chars / seconds
+            }
             if not args.no_baseline:
                 outs, seconds = run_vanilla(records)
-                scored = score(gold, outs, work, "vanilla", args.limit)
+                scored = score(gold, outs, work, "vanilla", args.limit, scorer)
                 row["vanilla"] = scored | {"chars_per_s": chars / seconds}
             results[gold.stem] = row
     print_table(results)

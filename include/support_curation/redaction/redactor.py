@@ -15,7 +15,9 @@ from support_curation.redaction import analysis
 from support_curation.redaction.analysis import Span
 from support_curation.redaction.answers import answer_spans
 from support_curation.redaction.known import known_recognizers, known_spans
-from support_curation.redaction.normalise import view
+from support_curation.redaction.language import detect_language
+from support_curation.redaction.multilingual import LocaleRedactor
+from support_curation.redaction.normalise import View, view
 from support_curation.redaction.placeholders import merge, replace
 from support_curation.redaction.propagation import propagate
 from support_curation.redaction.topics import TopicFlagger
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 CACHE_SIZE = 20_000  # per-turn detections kept: agents' macros and greetings repeat endlessly
 NER_BATCH = 64
+LANGUAGE_CACHE = 4_096  # conversations' languages kept: prime() and redact_conversation() ask twice
 
 __all__ = ["CACHE_SIZE", "RedactionResult", "Redactor", "Span"]
 
@@ -36,7 +39,8 @@ class RedactionResult:
     messages: list[dict[str, Any]]
     entities: dict[str, int] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
-    action: str = "keep"
+    action: str = "keep"  # keep | review | exclude | quarantine (a language the policy does not support)
+    language: str = "en"
 
 
 class Redactor:
@@ -48,6 +52,8 @@ class Redactor:
         self._engine: tuple[Any, Any, Any] | None = None
         self._cache: OrderedDict[str, tuple[Span, ...]] = OrderedDict()
         self.topics = TopicFlagger(policy.topics)
+        self._locales: dict[str, LocaleRedactor] = {}
+        self._languages: OrderedDict[str, str] = OrderedDict()
 
     @property
     def engine(self) -> tuple[Any, Any, Any]:
@@ -86,8 +92,35 @@ class Redactor:
         """Detect over many conversations' turns at once, so that the NER batches across them (a
         quarter to a third faster on multi-message tickets); their conversations then find the spans
         cached. The spans are the same as one conversation at a time."""
-        texts = dict.fromkeys(view(text).text for messages in conversations for text in _texts(messages))
+        primary = self.policy.languages.primary
+        texts = dict.fromkeys(
+            view(text).text
+            for messages in conversations
+            if self.language_of([view(t).text for t in _texts(messages)]) == primary
+            for text in _texts(messages)
+        )
         self.detect(list(texts)[:CACHE_SIZE])  # no more than the cache keeps
+
+    def language_of(self, texts: Sequence[str]) -> str:
+        """The conversation's language (the policy's primary one when detection is off)."""
+        settings = self.policy.languages
+        if not settings.detect:
+            return settings.primary
+        key = "\x00".join(texts)
+        if key not in self._languages:
+            self._languages[key] = detect_language(texts, settings)
+            if len(self._languages) > LANGUAGE_CACHE:
+                self._languages.popitem(last=False)
+        return self._languages[key]
+
+    def locale(self, language: str) -> LocaleRedactor:
+        if language not in self._locales:
+            self._locales[language] = LocaleRedactor(
+                language,
+                self.policy.languages.supported[language],
+                self.policy.score_threshold,
+            )
+        return self._locales[language]
 
     def _wants_ner(self, text: str, spans: Sequence[Span] = ()) -> bool:
         return analysis.wants_ner(self.policy.ner, text, spans)
@@ -107,6 +140,9 @@ class Redactor:
         views = [view(text) for text in _texts(messages)]  # disguises undone; replaced in the originals
         texts = [v.text for v in views]
         roles = [str(m.get("role") or "") for m in messages]
+        language = self.language_of(texts)
+        if language != self.policy.languages.primary:
+            return self._other_language(messages, views, roles, language, known_identifiers)
         spans = self.detect(texts)
         for i, found in enumerate(known_spans(known_recognizers(known_identifiers), texts)):
             spans[i] += found
@@ -120,6 +156,30 @@ class Redactor:
         out = [dict(m) | {"content": r} for m, r in zip(messages, redacted, strict=True)]
         return RedactionResult(
             messages=out, entities=dict(sorted(counts.items())), flags=flags, action=action
+        )
+
+    def _other_language(
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        views: list[View],
+        roles: list[str],
+        language: str,
+        known_identifiers: Mapping[str, Sequence[str]] | Sequence[str] | None,
+    ) -> RedactionResult:
+        if language not in self.policy.languages.supported:
+            # no recognizers for it: nothing of the text leaves (the pipeline quarantines the record)
+            out = [dict(m) | {"content": ""} for m in messages]
+            return RedactionResult(
+                messages=out, flags=["unsupported_language"], action="quarantine", language=language
+            )
+        texts = [v.text for v in views]
+        spans = self.locale(language).spans(texts, roles, known_identifiers)
+        merged = [v.to_original(s) for v, s in zip(views, spans, strict=True)]
+        redacted, counts = self._replace([v.original for v in views], merged)
+        flags, action = self.topics(texts)
+        out = [dict(m) | {"content": r} for m, r in zip(messages, redacted, strict=True)]
+        return RedactionResult(
+            messages=out, entities=dict(sorted(counts.items())), flags=flags, action=action, language=language
         )
 
     def _replace(self, texts: list[str], spans: list[list[Span]]) -> tuple[list[str], dict[str, int]]:

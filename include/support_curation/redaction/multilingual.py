@@ -1,0 +1,130 @@
+"""The redactor for a supported language other than English: the same conversation steps (known
+identifiers, answers read with the agent's question, propagation, consistent placeholders) over that
+language's detectors. No English rule runs here: English cue words and frequencies would read German
+nouns and Spanish greetings as names.
+
+Per turn: the language-neutral project recognizers the policy lists (e-mail, IBAN, cards, social
+handles), the national formats (``national``), the names (``locale_names``), and the language's spaCy
+NER where the policy names a model and the turn has a capital past a sentence start.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import regex
+
+from support_curation.redaction import analysis, locale_names, national
+from support_curation.redaction.analysis import MID_SENTENCE_CAPITAL, Span
+from support_curation.redaction.known import known_recognizers, known_spans
+from support_curation.redaction.locales import LOCALES
+from support_curation.redaction.placeholders import merge
+from support_curation.redaction.propagation import propagate
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from support_curation.redaction.policy import LanguagePolicy
+
+ANSWER_MAX_WORDS = 8  # a reply this short answers the question before it
+NER_SCORE = 0.8
+COMMON_WORD = 4.5  # an NER "person" whose every word the language uses this much is an ordinary phrase
+HAS_VALUE = regex.compile(r"\d|@")
+
+
+class LocaleRedactor:
+    """Detection and replacement for one language, as its section of the policy says."""
+
+    def __init__(self, language: str, policy: LanguagePolicy, threshold: float) -> None:
+        if language not in LOCALES:
+            raise ValueError(f"no locale tables for language {language!r}")
+        self.language = language
+        self.policy = policy
+        self.threshold = threshold
+        locale = LOCALES[language]
+        self._questions = [(regex.compile(expr, regex.I | regex.V1), kind) for expr, kind in locale.questions]
+
+    @cached_property
+    def recognizers(self) -> list[Any]:
+        from support_curation.redaction.engine import offline_tldextract, project_recognizers
+
+        offline_tldextract()
+        available = project_recognizers()
+        unknown = set(self.policy.recognizers) - set(available)
+        if unknown:
+            raise ValueError(f"policy names unknown recognizers: {sorted(unknown)}")
+        return [available[name]() for name in self.policy.recognizers]
+
+    @cached_property
+    def nlp(self) -> Any:
+        import spacy
+
+        from support_curation.redaction.engine import _UNUSED_PIPES
+
+        return spacy.load(self.policy.spacy_model, exclude=_UNUSED_PIPES) if self.policy.spacy_model else None
+
+    def detect(self, texts: Sequence[str]) -> list[list[Span]]:
+        spans = []
+        for text in texts:
+            found = analysis.analyze(self.recognizers, text, self.threshold)
+            found += national.detect(text, self.language, self.policy)
+            found += locale_names.name_spans(text, self.language)
+            spans.append(found)
+        if self.nlp is not None:
+            wanted = [i for i, text in enumerate(texts) if MID_SENTENCE_CAPITAL.search(text)]
+            with self.nlp.memory_zone():
+                for i, doc in zip(wanted, self.nlp.pipe([texts[i] for i in wanted]), strict=True):
+                    spans[i] += self._ner_spans(doc)
+        return spans
+
+    def _ner_spans(self, doc: Any) -> list[Span]:
+        spans = []
+        for ent in doc.ents:
+            if ent.label_ not in self.policy.ner_labels or any(c.isdigit() for c in ent.text):
+                continue
+            words = locale_names.WORD.findall(ent.text)
+            if not words or all(
+                locale_names.frequency(w.lower(), self.language) >= COMMON_WORD
+                and not locale_names.listed(w, self.language)
+                for w in words
+            ):
+                continue  # "Service Client", "Bonne Journée": ordinary words the model took for a name
+            if not any(locale_names.listed(w, self.language) or w[:1].isupper() for w in words):
+                continue
+            spans.append(Span(ent.start_char, ent.end_char, "PERSON", NER_SCORE))
+        return spans
+
+    def _question(self, text: str) -> str | None:
+        if "?" not in text and not text.rstrip().endswith(":"):
+            return None
+        return next((kind for pattern, kind in self._questions if pattern.search(text)), None)
+
+    def answer_spans(self, question: str, reply: str) -> list[Span]:
+        kind = self._question(question)
+        if kind is None or len(reply.split()) > ANSWER_MAX_WORDS:
+            return []
+        if kind == "PERSON":
+            return locale_names.answer_name(reply, self.language)
+        stripped = reply.strip(" \t.!")
+        if stripped and HAS_VALUE.search(stripped):
+            start = reply.index(stripped)
+            return [Span(start, start + len(stripped), kind, 0.75)]
+        return []
+
+    def spans(
+        self,
+        texts: list[str],
+        roles: list[str],
+        known_identifiers: Mapping[str, Sequence[str]] | Sequence[str] | None,
+    ) -> list[list[Span]]:
+        """Each turn's merged spans, values propagated to all their mentions in the conversation."""
+        spans = self.detect(texts)
+        for i, found in enumerate(known_spans(known_recognizers(known_identifiers), texts)):
+            spans[i] += found
+        for i in range(1, len(texts)):
+            if roles[i] == "customer" and roles[i - 1] != "customer":
+                spans[i] += self.answer_spans(texts[i - 1], texts[i])
+        spans = [[s for s in found if s.score >= self.threshold] for found in spans]
+        propagate(texts, spans)
+        return [merge(s) for s in spans]
