@@ -9,7 +9,9 @@ get the boost Presidio gives when a context word stands in the few words before 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import regex
@@ -18,7 +20,7 @@ from support_curation.redaction.frequency import ZIPF, word_frequency
 from support_curation.redaction.names import is_name
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from support_curation.redaction.policy import NerSettings
 
@@ -31,6 +33,37 @@ CAPITAL_WORD = regex.compile(r"(?<![\w'’\-])\p{Lu}\p{Ll}+(?![\w'’\-])")
 ADDRESS_FORMS = frozenset(["sir", "madam", "madame", "ma'am", "miss", "mister", "sirs", "gentlemen", "dear"])
 CONTEXT_BOOST = 0.35  # Presidio's own similarity factor for a context word
 CONTEXT_WORDS_BEFORE = 5  # and its window: that many words before the value
+NER_WINDOW_WORDS = 10  # words of context the NER gets either side of an unsettled capitalised word
+WORD = regex.compile(r"\S+")
+# a capitalised word directly before / after another (one space between): Title Case runs
+RUN_BEFORE = regex.compile(r"(?<![\w'’\-])(\p{Lu}[\p{L}'’\-]*) $", flags=regex.REVERSE)
+RUN_AFTER = regex.compile(r" (\p{Lu}[\p{L}'’\-]*)(?![\w'’\-])")
+NUMBER_AFTER = regex.compile(r",?\s{1,2}\d")
+PARAGRAPH_START = regex.compile(r"\n[ \t]*\n[ \t]*$")
+# a word no name list knows after one of these is a thing, not a person: "our Billing", "the Midwest"
+DETERMINER_BEFORE = regex.compile(
+    r"(?<![\w'’\-])(?:the|a|an|our|your|their|its|this|that|these|those|any|every|each) $", flags=regex.I
+)
+MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()  # noqa: SIM905
+)
+# before a month, these make it a date ("since April"); "with", "from", "by" may as well introduce a person
+TIME_PREPOSITIONS = frozenset(
+    ["in", "last", "next", "since", "until", "till", "early", "late", "mid", "during", "this", "of"]
+)
+# particles of surnames ("Du Cane", "Van Dijk"): capitalised and common, yet part of the name
+PARTICLES = frozenset(
+    "du de da di del della der den van von la le st mac mc al el bin ibn dos das ten ter".split()  # noqa: SIM905
+)
+# titles and roles that stand before a name: never what settles the word after them as part of a term
+TITLES = frozenset(
+    """officer agent detective professor captain doctor nurse judge senator president director manager chief
+    inspector sergeant father sister brother uncle aunt mister miss lady lord sir dame king queen prince
+    princess saint coach pastor rabbi reverend mayor governor general colonel major lieutenant dean
+    chancellor representative specialist engineer technician supervisor advisor adviser consultant
+    assistant associate analyst administrator coordinator lead head partner dear hi hello hey thanks
+    regards from to cc attn attention contact ask call email tell""".split()  # noqa: SIM905
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +104,106 @@ def ambiguous_capital(word: str) -> bool:
     return freq >= ZIPF.common_name if is_name(word) else freq < ZIPF.rare_word
 
 
+def unsettled_capitals(text: str, spans: Sequence[Span] = ()) -> list[tuple[int, int]]:
+    """The capitalised words the gazetteer and word frequencies cannot settle, outside every span found:
+    a mid-sentence name that is also a common word ("Will") or a word too rare to be an ordinary one,
+    and a sentence-opening word no list knows ("Sumarlidason and ... were": likely a name). Words that
+    a Title Case term, a determiner or a date settles are left out (``_settled``)."""
+    return list(_unsettled(text, tuple((s.start, s.end) for s in spans)))
+
+
+@lru_cache(maxsize=2048)  # the gate asks, then the windows: one computation per turn
+def _unsettled(text: str, covered: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    def unsettled(match: regex.Match[str]) -> bool:
+        return not any(start <= match.start() < end for start, end in covered)
+
+    found = {
+        m.span() for m in MID_SENTENCE_WORD.finditer(text) if ambiguous_capital(m.group()) and unsettled(m)
+    }
+    opening = {
+        m.span()
+        for m in CAPITAL_WORD.finditer(text)
+        if not is_name(m.group()) and word_frequency(m.group().lower()) < ZIPF.very_rare and unsettled(m)
+    }
+    return tuple(
+        sorted(
+            (start, end)
+            for start, end in found | opening
+            if not _settled(text, start, end, opening=(start, end) in opening)
+        )
+    )
+
+
+def _settled(text: str, start: int, end: int, *, opening: bool) -> bool:
+    """A candidate that its surroundings show to be no name (``opening``: a word no list knows, which
+    opening a paragraph still counts)."""
+    word = text[start:end]
+    return (
+        word.lower() in ADDRESS_FORMS  # the NER's "Madam" is dropped anyway
+        # a paragraph's first word opens a sentence: only the unknown word stays a candidate there
+        or (not opening and bool(PARAGRAPH_START.search(text[max(0, start - 16) : start])))
+        or (not is_name(word) and bool(DETERMINER_BEFORE.search(text[max(0, start - 16) : start])))
+        or _is_date(text, start, end)
+        or _in_term(text, start, end)
+    )
+
+
+def _is_date(text: str, start: int, end: int) -> bool:
+    """A month after a preposition of time or before a number: "in April", "April 3" (not "with April")."""
+    if text[start:end].lower() not in MONTHS:
+        return False
+    before = text[max(0, start - 12) : start].split()
+    return bool(before and before[-1].lower() in TIME_PREPOSITIONS) or bool(NUMBER_AFTER.match(text, end))
+
+
+def _in_term(text: str, start: int, end: int) -> bool:
+    """Part of a Title Case term of ordinary words ("Priority Courier", "Black Friday", "Return
+    Merchandise Authorization"), as formal text writes products, teams and documents.
+
+    The run of capitalised words around the candidate settles it when it holds an ordinary word: a
+    common word no name list knows, not a title that stands before names ("Officer", "Manager"), not
+    the sentence's opening word ("Ask Onwuachi"). A name that is also a common word ("Will", "Black")
+    is settled only by the ordinary word right after it: "Black Friday", but "Manager Will" still goes
+    to the NER.
+    """
+    run = _capitalised_run(text, start, end)
+    word = text[start:end]
+    position = next(i for i, (s, _) in enumerate(run) if s == start)
+    ordinary = [
+        i != position and _ordinary_capital(text, s, e) and not (i == 0 and _sentence_start(text, s))
+        for i, (s, e) in enumerate(run)
+    ]
+    if is_name(word):
+        return position + 1 < len(run) and ordinary[position + 1]
+    return any(ordinary)
+
+
+def _capitalised_run(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The capitalised words joined to the one at start..end by single spaces (same line, no punctuation)."""
+    run = [(start, end)]
+    while (m := RUN_BEFORE.search(text, 0, run[0][0])) is not None:
+        run.insert(0, (m.start(1), m.end(1)))
+    while (m := RUN_AFTER.match(text, run[-1][1])) is not None:
+        run.append((m.start(1), m.end(1)))
+    return run
+
+
+def _ordinary_capital(text: str, start: int, end: int) -> bool:
+    word = text[start:end]
+    lowered = word.lower()
+    return (
+        lowered not in TITLES
+        and lowered not in PARTICLES
+        and not is_name(word)
+        and word_frequency(lowered) >= ZIPF.rare_word
+    )
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t")
+    return not before or before[-1] in ".!?:\n\"'“"
+
+
 def wants_ner(ner: NerSettings, text: str, spans: Sequence[Span] = ()) -> bool:
     """The gate before the statistical NER (the costliest step), as the policy sets it."""
     if not ner.enabled:
@@ -81,18 +214,62 @@ def wants_ner(ner: NerSettings, text: str, spans: Sequence[Span] = ()) -> bool:
         return bool(MID_SENTENCE_CAPITAL.search(text))
     # "rare_capitalised": the gazetteer and word frequencies settle most capitalised words; the NER
     # runs only for the rest
-    covered = [(s.start, s.end) for s in spans]  # inside any redacted span: settled already
+    return bool(unsettled_capitals(text, spans))
 
-    def unsettled(match: regex.Match[str]) -> bool:
-        return not any(start <= match.start() < end for start, end in covered)
 
-    if any(ambiguous_capital(m.group()) and unsettled(m) for m in MID_SENTENCE_WORD.finditer(text)):
-        return True
-    # a sentence opening with a word no list knows ("Sumarlidason and ... were"): likely a name
-    return any(
-        not is_name(m.group()) and word_frequency(m.group().lower()) < ZIPF.very_rare and unsettled(m)
-        for m in CAPITAL_WORD.finditer(text)
-    )
+def ner_windows(ner: NerSettings, text: str, spans: Sequence[Span] = ()) -> list[tuple[int, int]]:
+    """Where in the text the NER runs: under the "rare_capitalised" gate, the unsettled words with
+    ``NER_WINDOW_WORDS`` words either side (overlapping windows joined), the whole text otherwise.
+
+    The small model's token vectors see four tokens either side and its entity decisions a few tokens
+    around the current one, so a dozen words of context decide as the whole text would; on long
+    formal text the windows hold a fraction of the characters (the NER's cost is linear in them).
+    """
+    if not wants_ner(ner, text, spans):
+        return []
+    if ner.gate != "rare_capitalised":
+        return [(0, len(text))]
+    words = [m.span() for m in WORD.finditer(text)]
+    starts = [start for start, _ in words]
+    windows: list[tuple[int, int]] = []
+    for start, end in unsettled_capitals(text, spans):
+        first = bisect_right(starts, start) - 1  # the word holding the candidate
+        last = bisect_right(starts, end - 1) - 1
+        low = words[max(0, first - NER_WINDOW_WORDS)][0] if first > NER_WINDOW_WORDS else 0
+        high = words[last + NER_WINDOW_WORDS][1] if last + NER_WINDOW_WORDS < len(words) - 1 else len(text)
+        if windows and low <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(high, windows[-1][1]))
+        else:
+            windows.append((low, high))
+    return windows
+
+
+def run_ner(
+    nlp: Any, ner: NerSettings, texts: Mapping[str, Sequence[Span]], batch_size: int
+) -> dict[str, list[Span]]:
+    """The NER's spans per text (given with the spans found so far), run on each text's windows only,
+    all windows of all texts batched through one ``nlp.pipe``, offsets mapped back to the text.
+
+    An entity touching a cut edge of its window may be a name cut in two, read without its context: it
+    is dropped. It holds no candidate word (a candidate's own window would reach past it and the two
+    would have been joined), so it is the gazetteer's and the recognizers' to settle, as elsewhere.
+    """
+    pieces: list[tuple[str, int, int, bool, bool]] = []  # text, start, end, cut before, cut after
+    for text, spans in texts.items():
+        for start, end in ner_windows(ner, text, spans):
+            pieces.append((text, start, end, start > 0, end < len(text)))
+    found: dict[str, list[Span]] = {text: [] for text in texts}
+    # strings and lexemes of these docs are freed on leaving the zone: without it spaCy's vocabulary
+    # grows with every new word, and a long-running worker with it
+    with nlp.memory_zone():
+        docs = nlp.pipe([text[start:end] for text, start, end, _, _ in pieces], batch_size=batch_size)
+        for (text, start, end, cut_before, cut_after), doc in zip(pieces, docs, strict=True):
+            size = end - start
+            for span in ner_spans(doc, ner.labels):
+                if (cut_before and span.start == 0) or (cut_after and span.end >= size):
+                    continue
+                found[text].append(Span(span.start + start, span.end + start, span.entity, span.score))
+    return found
 
 
 def ner_spans(doc: Any, labels: Sequence[str]) -> list[Span]:

@@ -79,13 +79,10 @@ class Redactor:
                     pending[text] = spans
                 else:
                     self._remember(text, tuple(spans))
-            if pending:
-                labels = self.policy.ner.labels
-                # strings and lexemes of these docs are freed on leaving the zone: without it spaCy's
-                # vocabulary grows with every new word, and a long-running worker with it
-                with nlp.memory_zone():
-                    for text, doc in zip(pending, nlp.pipe(list(pending), batch_size=NER_BATCH), strict=True):
-                        self._remember(text, tuple(pending[text] + analysis.ner_spans(doc, labels)))
+            if pending:  # the NER on windows around the unsettled words, batched across the texts
+                found = analysis.run_ner(nlp, self.policy.ner, pending, NER_BATCH)
+                for text, spans in pending.items():
+                    self._remember(text, tuple(spans + found[text]))
         return [list(self._cache[t]) if t in self._cache else [] for t in texts]
 
     def prime(self, conversations: Iterable[Sequence[Mapping[str, Any]]]) -> None:
