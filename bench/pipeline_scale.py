@@ -1,6 +1,17 @@
 """Pipeline throughput at scale: N demo conversations through the DAG's task functions, stage by stage.
 
     .venv/bin/python bench/pipeline_scale.py --sizes 1000 10000 [--workers 1 2]
+    .venv/bin/python bench/pipeline_scale.py --executor celery --sizes 10000 --workers 1 2
+
+``--executor celery``: the real thing. A local deployment (``devenv.deploy_stack``: PostgreSQL, Redis,
+api-server, scheduler with the CeleryExecutor, dag-processor) with N Celery workers of one process each,
+all serving the ``redaction`` queue, the first also ``default``; the redaction pool has N slots. The
+day goes in as a one-day backfill through the REST API; wall time is the run's, time per stage is the
+span of its task instances (first start to last end), and a sampler reads every process's peak RSS
+(``VmHWM``) from /proc: each component (scheduler, workers, ...) and each task process, which Airflow
+titles ``airflow worker -- <task instance id>`` and the REST API maps back to its task.
+
+``--executor inprocess`` (default):
 
 Each size runs in a fresh child process on a fresh local data folder. The demo generator writes one day
 of N conversations (half tickets, half chats) in a process of its own, so that neither its memory nor
@@ -14,6 +25,7 @@ and writes JSON to bench/results/pipeline_scale.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
@@ -22,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime, timedelta
@@ -139,16 +152,175 @@ def run_one(size: int, workers: int, chunk_size: int) -> dict:
     }
 
 
+class RssSampler(threading.Thread):
+    """Peak RSS (``VmHWM``, the kernel's own high-water mark) of every process in the given sessions.
+
+    Each deployment component is a session leader (``start_new_session``), and the task processes a worker
+    forks stay in its session: polling the sessions catches each process's peak just before it exits.
+    """
+
+    def __init__(self, sessions: dict[int, str], interval: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.sessions = sessions  # session id -> component name
+        self.interval = interval
+        self.peaks: dict[int, tuple[str, str, float]] = {}  # pid -> (component, title, MB)
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            for entry in os.scandir("/proc"):
+                if entry.name.isdigit():
+                    self._sample(int(entry.name))
+            self.stopped.wait(self.interval)
+
+    def _sample(self, pid: int) -> None:
+        # StopIteration: a zombie (exited, not yet reaped) has no VmHWM line
+        with contextlib.suppress(OSError, ValueError, IndexError, StopIteration):
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            session = int(stat.rsplit(")", 1)[1].split()[3])
+            component = self.sessions.get(session)
+            if component is None:
+                return
+            status = Path(f"/proc/{pid}/status").read_text()
+            hwm = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+            mb = int(hwm.split()[1]) / 1024
+            title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            previous = self.peaks.get(pid)
+            if previous is None or mb > previous[2] or title != previous[1]:
+                self.peaks[pid] = (component, title.strip(), max(mb, previous[2] if previous else 0.0))
+
+
+def _span(tis: list[dict]) -> float:
+    starts = [datetime.fromisoformat(t["start_date"]) for t in tis if t.get("start_date")]
+    ends = [datetime.fromisoformat(t["end_date"]) for t in tis if t.get("end_date")]
+    return (max(ends) - min(starts)).total_seconds() if starts and ends else 0.0
+
+
+def run_celery(size: int, workers: int, chunk_size: int) -> dict:
+    """One day of ``size`` conversations through the scheduler and ``workers`` Celery workers."""
+    from support_curation.devenv import deploy_stack as deploy
+
+    state = Path(tempfile.mkdtemp(prefix="curation-scale-celery-"))
+    data_dir = state / "curation"
+    spawn = multiprocessing.get_context("spawn")
+    t0 = time.perf_counter()
+    generator = spawn.Process(target=_generate, args=(str(data_dir), size))
+    generator.start()
+    generator.join()
+    if generator.exitcode:
+        raise SystemExit(f"demo generation failed with exit code {generator.exitcode}")
+    generate_s = time.perf_counter() - t0
+    cluster = tuple(
+        deploy.Worker(f"w{i + 1}", ("redaction", "default") if i == 0 else ("redaction",), 1)
+        for i in range(workers)
+    )
+    stack = deploy.start(
+        state,
+        data_dir=data_dir,
+        triggerer=False,
+        use_job_schedule=False,
+        inherit_env=False,
+        extra_env={
+            "CURATION_DEMO": "1",
+            "CURATION_CHUNK_SIZE": str(chunk_size),
+            "CURATION_CODE_VERSION": "bench",
+        },
+        celery_workers=cluster,
+    )
+    sampler = RssSampler({proc.pid: name for name, proc in stack.procs.items()})
+    sampler.start()
+    try:
+        token = stack.token("admin")
+        stack.wait_dag(token, deploy.DAG_ID)
+        stack.request("PATCH", f"/api/v2/dags/{deploy.DAG_ID}", {"is_paused": False}, token=token)
+        body = {
+            "dag_id": deploy.DAG_ID,
+            "from_date": f"{DAY.isoformat()}T00:00:00Z",
+            "to_date": f"{DAY.isoformat()}T00:00:00Z",
+            "reprocess_behavior": "none",
+            "max_active_runs": 1,
+            "run_backwards": False,
+            "dag_run_conf": {},
+        }
+        status, backfill = stack.request("POST", "/api/v2/backfills", body, token=token)
+        if status != 200:
+            raise SystemExit(f"backfill refused: {status} {backfill}")
+        while not backfill.get("completed_at"):
+            stack.check_alive()
+            time.sleep(3)
+            token = stack.token("admin")  # a long day outlives one token
+            backfill = stack.request("GET", f"/api/v2/backfills/{backfill['id']}", token=token)[1]
+        time.sleep(1)  # the sampler's last look at the exited task processes' peers
+        [run] = stack.request("GET", f"/api/v2/dags/{deploy.DAG_ID}/dagRuns", token=token)[1]["dag_runs"]
+        path = f"/api/v2/dags/{deploy.DAG_ID}/dagRuns/{run['dag_run_id']}/taskInstances?limit=10000"
+        tis = stack.request("GET", path, token=token)[1]["task_instances"]
+    finally:
+        sampler.stopped.set()
+        sampler.join()
+        stack.stop()
+    by_task: dict[str, list[dict]] = {}
+    for ti in tis:
+        by_task.setdefault(ti["task_id"], []).append(ti)
+    ti_task = {ti["id"]: ti["task_id"] for ti in tis}
+    components: dict[str, float] = {}
+    tasks: dict[str, float] = {}
+    for component, title, mb in sampler.peaks.values():
+        if title.startswith("airflow worker -- "):
+            task = ti_task.get(title.removeprefix("airflow worker -- ").strip(), "?")
+            tasks[task] = max(tasks.get(task, 0.0), mb)
+        elif not title.startswith("airflow task supervisor"):
+            components[component] = max(components.get(component, 0.0), mb)
+    from support_curation.publish import read_manifest
+    from support_curation.storage import open_storage
+
+    manifest = read_manifest(open_storage(str(data_dir / "lake")), "support_conversations", f"dt={DAY}")
+    counts = (manifest or {}).get("counts", {})
+    shutil.rmtree(state, ignore_errors=True)
+    wall = (
+        datetime.fromisoformat(run["end_date"]) - datetime.fromisoformat(run["start_date"])
+    ).total_seconds()
+    stages = ("extract", "consent_join", "redact", "validate", "publish")
+    seconds = {stage: round(_span(by_task.get(stage, [])), 2) for stage in stages}
+    extracted = counts.get("extracted", 0)
+    per_stage = {
+        "extract": extracted,
+        "consent_join": extracted,
+        # what redaction saw: everything extracted less what consent excluded
+        "redact": extracted - sum(counts.get("excluded", {}).values()),
+        "validate": counts.get("published", 0),
+        "publish": counts.get("published", 0),
+    }
+    return {
+        "executor": "celery",
+        "size": size,
+        "workers": workers,
+        "state": run["state"],
+        "counts": counts,
+        "generate_seconds": round(generate_s, 1),
+        "seconds": seconds,
+        "redact_tasks": len(by_task.get("redact", [])),
+        "redact_hosts": sorted({str(t.get("hostname")).split("@")[0] for t in by_task.get("redact", [])}),
+        "conversations_per_s": {
+            stage: round(per_stage[stage] / seconds[stage], 1) if seconds[stage] else None for stage in stages
+        },
+        "pipeline_seconds": round(wall, 1),
+        "peak_rss_mb_by_component": {k: round(v, 1) for k, v in sorted(components.items())},
+        "peak_rss_mb_by_task": {k: round(v, 1) for k, v in sorted(tasks.items())},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--chunk-size", type=int, default=500)
+    parser.add_argument("--executor", choices=("inprocess", "celery"), default="inprocess")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.child:  # one measurement, in its own process
-        print(json.dumps(run_one(args.sizes[0], args.workers[0], args.chunk_size)))
+        measure = run_celery if args.executor == "celery" else run_one
+        print(json.dumps(measure(args.sizes[0], args.workers[0], args.chunk_size)))
         return
 
     rows = []
@@ -164,11 +336,24 @@ def main() -> None:
                 str(workers),
                 "--chunk-size",
                 str(args.chunk_size),
+                "--executor",
+                args.executor,
             ]
             env = {**os.environ, "GX_ANALYTICS_ENABLED": "false"}
             out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
             rows.append(json.loads(out.strip().splitlines()[-1]))
             row = rows[-1]
+            if args.executor == "celery":
+                print(
+                    f"N={size:>9,} celery workers={workers} ({row['state']})  "
+                    f"run {row['pipeline_seconds']:>8.1f} s  "
+                    + "  ".join(f"{k} {v} s" for k, v in row["seconds"].items())
+                    + f"\n   conv/s {row['conversations_per_s']}\n   redact tasks {row['redact_tasks']} on "
+                    f"{row['redact_hosts']}\n   peak RSS MB components {row['peak_rss_mb_by_component']}\n"
+                    f"   peak RSS MB task processes {row['peak_rss_mb_by_task']}",
+                    flush=True,
+                )
+                continue
             print(
                 f"N={size:>9,} workers={workers}  pipeline {row['pipeline_seconds']:>8.1f} s  "
                 f"peak RSS {row['peak_rss_mb']:>7.1f} MB, "
@@ -181,9 +366,16 @@ def main() -> None:
         by_size.setdefault(row["size"], {})[row["workers"]] = row["seconds"]["redact"]
     for size, times in by_size.items():
         if 1 in times and 2 in times:
-            print(f"N={size:,}: redaction speed-up from 1 to 2 worker processes: {times[1] / times[2]:.2f}x")
+            print(f"N={size:,}: redaction speed-up from 1 to 2 workers: {times[1] / times[2]:.2f}x")
+    walls = {(r["size"], r["workers"]): r["pipeline_seconds"] for r in rows}
+    for size in by_size:
+        if (size, 1) in walls and (size, 2) in walls:
+            print(
+                f"N={size:,}: whole-run speed-up from 1 to 2 workers: {walls[size, 1] / walls[size, 2]:.2f}x"
+            )
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "pipeline_scale.json").write_text(json.dumps(rows, indent=2))
+    name = "pipeline_scale_celery.json" if args.executor == "celery" else "pipeline_scale.json"
+    (RESULTS / name).write_text(json.dumps(rows, indent=2))
 
 
 if __name__ == "__main__":
