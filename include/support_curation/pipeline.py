@@ -44,6 +44,7 @@ from support_curation.run_status import (
 from support_curation.run_status import VALIDATION_FAILED as VALIDATION_FAILED_STATE
 from support_curation.sources.chat_exports import extract_chats
 from support_curation.sources.helpdesk import extract_tickets, helpdesk_engine
+from support_curation.sources.social_exports import extract_social
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -184,11 +185,13 @@ def extract(source: str, rt: Runtime) -> dict[str, Any]:
         "prefix": prefix,
         "chunk_size": rt.settings.chunk_size,
     }
-    if source not in ("tickets", "chat"):
+    if source not in ("tickets", "chat", "social"):
         raise ValueError(f"unknown source {source!r}")
     try:
         if source == "tickets":
             batch = extract_tickets(rt.helpdesk, **common)
+        elif source == "social":
+            batch = extract_social(rt.landing, rt.helpdesk, **common)
         else:
             batch = extract_chats(rt.landing, rt.helpdesk, **common)
         result = batch.result(source)
