@@ -109,15 +109,14 @@ def _check_quarantine(items: list[dict[str, str]]) -> None:
     assert PROBE not in json.dumps(items, ensure_ascii=False)
 
 
-@FUZZ
-@given(lines=st.lists(line, max_size=8), split=st.integers(0, 8))
-def test_any_chat_export_is_accounted_for_without_echo(lines: list[bytes], split: int) -> None:
+def _every_line_once(folder_name: str, extract, source: str, lines: list[bytes], split: int) -> None:
+    """Three consecutive days over one day's files: each line accounted for once, no echo anywhere."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         landing = open_storage(str(folder / "landing"))
         # two files in the day's folder (a second upper-case one), as exporters write them
-        landing.put_bytes("chats/dt=2024-02-01/a.jsonl", b"\n".join(lines[:split]))
-        landing.put_bytes("chats/dt=2024-02-01/b.JSONL", b"\r\n".join(lines[split:]))
+        landing.put_bytes(f"{folder_name}/dt=2024-02-01/a.jsonl", b"\n".join(lines[:split]))
+        landing.put_bytes(f"{folder_name}/dt=2024-02-01/b.JSONL", b"\r\n".join(lines[split:]))
         engine = _engine(folder)
         capture = _Capture()
         logging.getLogger().addHandler(capture)
@@ -126,7 +125,7 @@ def test_any_chat_export_is_accounted_for_without_echo(lines: list[bytes], split
             for offset in (-1, 0, 1):  # the day and its neighbours: every line belongs to exactly one
                 start = START + timedelta(days=offset)
                 staging = open_storage(str(folder / f"staging{offset}"))
-                batch = extract_chats(
+                batch = extract(
                     landing,
                     engine,
                     start=start,
@@ -134,10 +133,10 @@ def test_any_chat_export_is_accounted_for_without_echo(lines: list[bytes], split
                     policy=load_policy(),
                     hmac_key="k" * 32,
                     staging=staging,
-                    prefix="x/chat",
+                    prefix=f"x/{source}",
                     chunk_size=3,
                 )
-                result = batch.result("chat")
+                result = batch.result(source)
                 staged = [row for key in result["chunks"] for row in read_jsonl_gz(staging, key)]
                 assert result["extracted"] == len(staged) + sum(result["excluded"].values()) + sum(
                     result["quarantined"].values()
@@ -149,6 +148,27 @@ def test_any_chat_export_is_accounted_for_without_echo(lines: list[bytes], split
         landed = sum(1 for raw in lines for part in raw.splitlines() if part.strip())
         assert extracted == landed
         assert PROBE not in "\n".join(capture.text)
+
+
+@FUZZ
+@given(lines=st.lists(line, max_size=8), split=st.integers(0, 8))
+def test_any_chat_export_is_accounted_for_without_echo(lines: list[bytes], split: int) -> None:
+    _every_line_once("chats", extract_chats, "chat", lines, split)
+
+
+# threads are chats with another id field and a channel of their own
+thread_like = chat_like.map(
+    lambda c: {"thread_id": c["chat_id"], "channel": c["customer_id"] and "social", **c}
+)
+social_line = line | thread_like.map(lambda t: json.dumps(t).encode())
+
+
+@FUZZ
+@given(lines=st.lists(social_line, max_size=8), split=st.integers(0, 8))
+def test_any_social_export_is_accounted_for_without_echo(lines: list[bytes], split: int) -> None:
+    from support_curation.sources.social_exports import extract_social
+
+    _every_line_once("social", extract_social, "social", lines, split)
 
 
 ticket_text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=20)
