@@ -51,7 +51,60 @@ RARE = 3.0  # after a cue, a word the lists miss but the language hardly knows (
 PAIR_MAX = 5.0  # a first name followed by a listed last name
 LOWER_MAX = 3.8  # a lower-case listed first name after a cue (informal chat: "merci jean")
 STOP = frozenset(
-    ["bonjour", "bonsoir", "merci", "madame", "monsieur", "hallo", "danke", "frau", "herr", "hola", "gracias", "señor", "señora", "ciao", "grazie", "signora", "signor", "buongiorno", "hoi", "dag", "bedankt", "mevrouw", "meneer", "team", "service", "support", "client", "kunde", "cliente", "klant"]  # noqa: E501
+    [
+        "bonjour",
+        "bonsoir",
+        "merci",
+        "madame",
+        "monsieur",
+        "hallo",
+        "danke",
+        "frau",
+        "herr",
+        "hola",
+        "gracias",
+        "señor",
+        "señora",
+        "ciao",
+        "grazie",
+        "signora",
+        "signor",
+        "buongiorno",
+        "hoi",
+        "dag",
+        "bedankt",
+        "mevrouw",
+        "meneer",
+        "team",
+        "service",
+        "support",
+        "client",
+        "kunde",
+        "cliente",
+        "klant",
+        "svp",
+        "stp",
+        "sûr",
+        "bien",
+        "oui",
+        "non",
+        "bitte",
+        "ja",
+        "nein",
+        "por",
+        "favor",
+        "sí",
+        "prego",
+        "sì",
+        "graag",
+        "alstublieft",
+        "nee",
+        "beaucoup",
+        "vielen",
+        "dank",
+        "muchas",
+        "mille",
+    ]
 )
 
 
@@ -100,6 +153,18 @@ def listed(word: str, language: str) -> bool:
 
 
 @cache
+def _after_pattern(language: str) -> regex.Pattern[str] | None:
+    words = "|".join(LOCALES[language].after_name)
+    if not words:
+        return None
+    return regex.compile(
+        rf"(?<![\w'’\-])(?P<name>\p{{Lu}}[\p{{L}}'’\-]+(?:[ \t]+\p{{Lu}}[\p{{L}}'’\-]+)?)"
+        rf"[ \t]+(?i:{words})(?!\w)",
+        regex.V1,
+    )
+
+
+@cache
 def _cue_pattern(language: str) -> regex.Pattern[str]:
     locale = LOCALES[language]
     cues = "|".join(locale.intro + locale.greeting + locale.honorific)
@@ -134,7 +199,20 @@ def _take_name(text: str, pos: int, language: str, *, cued: bool) -> tuple[int, 
             break
         freq = frequency(low, language)
         capital = _is_capitalised(word)
-        if capital and listed(word, language) and freq < (CUED_MAX if cued or taken else SOLO_MAX) or capital and (cued or taken) and freq < RARE and len(word) >= 3 or not capital and cued and not taken and first_name(word, language) and freq < LOWER_MAX:  # noqa: E501
+        if (
+            capital
+            and listed(word, language)
+            and freq < (CUED_MAX if cued or taken else SOLO_MAX)
+            or capital
+            and (cued or taken)
+            and freq < RARE
+            and len(word) >= 3
+            or not capital
+            and cued
+            and not taken
+            and first_name(word, language)
+            and freq < LOWER_MAX
+        ):  # noqa: E501
             taken.append(m)
         else:
             break
@@ -157,6 +235,11 @@ def name_spans(text: str, language: str) -> list[Span]:
     """Names after a cue, first name + last name pairs anywhere, and first names the language does not
     use as words."""
     spans = []
+    after = _after_pattern(language)
+    for m in after.finditer(text) if after else ():
+        words = m["name"].split()
+        if all(listed(w, language) and frequency(w.lower(), language) < CUED_MAX for w in words):
+            spans.append(Span(m.start("name"), m.end("name"), "PERSON", 0.8))
     closing = CLOSING_NAME.search(text)
     if closing and all(
         listed(w, language) or frequency(w.lower(), language) < RARE for w in closing["name"].split()

@@ -24,11 +24,14 @@ class Locale:
     # words a reference number follows ("commande n° 4711-223")
     reference: tuple[str, ...]
     month: tuple[str, ...]
+    # words right after a name that introduce its bearer ("Nina hier vom Support", "Paul à votre écoute")
+    after_name: tuple[str, ...] = ()
 
 
 LOCALES: dict[str, Locale] = {
     "fr": Locale(
         faker="fr_FR",
+        after_name=(r"ici", r"à votre écoute", r"à l\'appareil"),
         intro=(
             r"je m'appelle",
             r"je m’appelle",
@@ -105,6 +108,7 @@ LOCALES: dict[str, Locale] = {
     ),
     "de": Locale(
         faker="de_DE",
+        after_name=(r"hier", r"am apparat"),
         intro=(
             r"ich heiße",
             r"ich heisse",
@@ -196,6 +200,7 @@ LOCALES: dict[str, Locale] = {
     ),
     "es": Locale(
         faker="es_ES",
+        after_name=(r"al habla", r"aquí", r"a su servicio"),
         intro=(
             r"me llamo",
             r"mi nombre es",
@@ -286,6 +291,7 @@ LOCALES: dict[str, Locale] = {
     ),
     "it": Locale(
         faker="it_IT",
+        after_name=(r"qui", r"al telefono", r"a sua disposizione"),
         intro=(
             r"mi chiamo",
             r"il mio nome è",
@@ -377,6 +383,7 @@ LOCALES: dict[str, Locale] = {
     ),
     "nl": Locale(
         faker="nl_NL",
+        after_name=(r"hier", r"aan de lijn"),
         intro=(
             r"ik heet",
             r"mijn naam is",

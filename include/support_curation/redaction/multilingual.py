@@ -83,7 +83,10 @@ class LocaleRedactor:
         for ent in doc.ents:
             if ent.label_ not in self.policy.ner_labels or any(c.isdigit() for c in ent.text):
                 continue
-            words = locale_names.WORD.findall(ent.text)
+            start, end = self._trim(ent.text, ent.start_char)
+            if start >= end:
+                continue
+            words = locale_names.WORD.findall(doc.text[start:end])
             if not words or all(
                 locale_names.frequency(w.lower(), self.language) >= COMMON_WORD
                 and not locale_names.listed(w, self.language)
@@ -92,8 +95,27 @@ class LocaleRedactor:
                 continue  # "Service Client", "Bonne Journée": ordinary words the model took for a name
             if not any(locale_names.listed(w, self.language) or w[:1].isupper() for w in words):
                 continue
-            spans.append(Span(ent.start_char, ent.end_char, "PERSON", NER_SCORE))
+            spans.append(Span(start, end, "PERSON", NER_SCORE))
         return spans
+
+    def _trim(self, text: str, offset: int) -> tuple[int, int]:
+        """The entity less the ordinary words at its edges ("Merci Hélène", "Hélène svp")."""
+        words = list(locale_names.WORD.finditer(text))
+
+        def ordinary(m: regex.Match[str]) -> bool:
+            word = m.group()
+            return word.lower() in locale_names.STOP or (
+                not locale_names.listed(word, self.language)
+                and locale_names.frequency(word.lower(), self.language) >= COMMON_WORD
+            )
+
+        while words and ordinary(words[0]):
+            words.pop(0)
+        while words and ordinary(words[-1]):
+            words.pop()
+        if not words:
+            return offset, offset
+        return offset + words[0].start(), offset + words[-1].end()
 
     def _question(self, text: str) -> str | None:
         if "?" not in text and not text.rstrip().endswith(":"):
@@ -106,11 +128,15 @@ class LocaleRedactor:
             return []
         if kind == "PERSON":
             return locale_names.answer_name(reply, self.language)
-        stripped = reply.strip(" \t.!")
-        if stripped and HAS_VALUE.search(stripped):
-            start = reply.index(stripped)
-            return [Span(start, start + len(stripped), kind, 0.75)]
-        return []
+        # from the first word with a digit or an "@" to the last: "C'est le 06 12 34 56 78, merci" keeps
+        # its words around the value
+        valued = [m for m in regex.finditer(r"\S+", reply) if HAS_VALUE.search(m.group())]
+        if not valued:
+            return []
+        end = valued[-1].end()
+        while end > valued[-1].start() and reply[end - 1] in ".,;:!?)":
+            end -= 1
+        return [Span(valued[0].start(), end, kind, 0.75)]
 
     def spans(
         self,

@@ -39,7 +39,9 @@ MIN_BARE_ID_DIGITS = 6
 _PREFIX_STREET = (
     r"rue|avenue|av\.|boulevard|bd|allée|chemin|impasse|quai|route|cours|square|place|passage|faubourg"
     r"|calle|c/|avenida|avda\.?|plaza|paseo|pasaje|pasadizo|camino|carretera|ronda|travesía|glorieta|urbanización"
-    r"|via|viale|piazza|piazzale|corso|vicolo|strada|largo|contrada|borgo|lungomare|salita"
+    r"|rambla|alameda|callejón|cuesta|cañada|vial|acceso|costanilla|travessera|carrer|avinguda"
+    r"|via|viale|piazza|piazzale|piazzetta|corso|vicolo|vico|strada|largo|contrada|borgo|lungomare|salita"
+    r"|rotonda|stretto|incrocio|canale|traversa|lungarno|galleria|rampa|calle"
 )
 _STRONG_PREFIX = (
     r"rue|avenue|boulevard|allée|impasse|calle|avenida|paseo|plaza|viale|piazza|corso|vicolo|strada"
@@ -55,7 +57,7 @@ PREFIX_ADDRESS = regex.compile(
 )
 _SUFFIX_STREET = (
     r"straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|pfad|steig|markt"
-    r"|straat|laan|plein|gracht|kade|singel|dijk|dreef|hof|park|boulevard|steeg|pad"
+    r"|straat|laan|plein|gracht|kade|singel|dijk|dreef|hof|park|boulevard|steeg|pad|baan|wal|markt|dam"
 )
 SUFFIX_ADDRESS = regex.compile(
     rf"(?<!\w)(?:\p{{Lu}}[\p{{L}}\-]*(?i:{_SUFFIX_STREET})|(?:Am|An der|Auf dem|Im|Zum|Zur)[ \t]+\p{{Lu}}[\p{{L}}\-]+)"  # noqa: E501
