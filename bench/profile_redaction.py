@@ -1,11 +1,13 @@
 """Where the redactor's time goes, by step and by recognizer (``make profile``).
 
-    .venv/bin/python bench/profile_redaction.py [--corpus demo|dev|chats] [--conversations 1000]
+    .venv/bin/python bench/profile_redaction.py [--corpus demo|dev|chats|long] [--conversations 1000]
 
 Wraps the redactor's steps (the pattern recognizers one by one, the NER, value propagation, merging,
-replacement, topics) with timers and redacts the corpus as a pipeline chunk does (primed per 500
-conversations); prints each step's seconds and share of the wall time. Timers, not cProfile: a profiler's
-per-call overhead would inflate the many small regex calls. For reading, not asserting.
+replacement, topics, language) with timers and redacts the corpus as a pipeline chunk does (primed per 500
+conversations); prints each step's seconds and share of the wall time, and the share of the characters
+the NER was given (its windows; ``long``: the long formal emails and tickets of ``long_text.py``).
+Timers, not cProfile: a profiler's per-call overhead would inflate the many small regex calls.
+For reading, not asserting.
 """
 
 from __future__ import annotations
@@ -37,10 +39,16 @@ def _timed(spent: Counter, key: str, fn: Any) -> Any:
 
 def conversations(corpus: str, n: int) -> list[list[dict[str, str]]]:
     from eval_redaction import eval_dir, load
+    from long_text import long_texts
     from redaction_throughput import demo_conversations, support_chats
 
     if corpus == "dev":
         records = load(eval_dir() / "multidogo_dev.jsonl", n)
+    elif corpus == "long":
+        records = [
+            r if r.get("turns") else r | {"turns": [{"speaker": "Customer", "text": r["text"]}]}
+            for r in long_texts(n, 11)
+        ]
     elif corpus == "chats":
         records = support_chats(n, 7)
     else:
@@ -50,7 +58,7 @@ def conversations(corpus: str, n: int) -> list[list[dict[str, str]]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", choices=("demo", "dev", "chats"), default="demo")
+    parser.add_argument("--corpus", choices=("demo", "dev", "chats", "long"), default="demo")
     parser.add_argument("--conversations", type=int, default=1000)
     args = parser.parse_args()
 
@@ -66,11 +74,19 @@ def main() -> int:
     for recognizer in analyzer.registry.recognizers:
         recognizer.analyze = _timed(spent, f"recognizer {recognizer.name}", recognizer.analyze)
     nlp_pipe = nlp.pipe
-    nlp.pipe = lambda texts, **kw: list(_timed(spent, "NER (spaCy)", lambda: list(nlp_pipe(texts, **kw)))())
+    ner_chars = [0]
+
+    def pipe(texts: Any, **kw: Any) -> list[Any]:
+        texts = list(texts)
+        ner_chars[0] += sum(map(len, texts))
+        return _timed(spent, "NER (spaCy)", lambda: list(nlp_pipe(texts, **kw)))()
+
+    nlp.pipe = pipe
     for name in ("propagate", "merge", "known_recognizers", "answer_spans"):
         setattr(module, name, _timed(spent, name, getattr(module, name)))
-    for name in ("_replace", "topics", "_wants_ner"):
-        setattr(redactor, name, _timed(spent, name, getattr(redactor, name)))
+    for name in ("_replace", "topics", "_wants_ner", "language_of"):
+        if hasattr(redactor, name):
+            setattr(redactor, name, _timed(spent, name, getattr(redactor, name)))
     try:
         redactor._cache.clear()
         started = time.perf_counter()
@@ -86,7 +102,8 @@ def main() -> int:
     patterns = sum(v for k, v in spent.items() if k.startswith("recognizer "))
     print(
         f"{args.corpus}: {len(convs)} conversations, {chars:,} chars, {wall:.2f} s, "
-        f"{chars / wall:,.0f} chars/s"
+        f"{chars / wall:,.0f} chars/s; the NER read {ner_chars[0]:,} chars"
+        f" ({100 * ner_chars[0] / chars:.1f} %)"
     )
     print(f"{'step':<46}{'seconds':>9}{'share':>8}")
     rows = [("pattern recognizers (all)", patterns), *spent.most_common()]

@@ -33,7 +33,8 @@ CAPITAL_WORD = regex.compile(r"(?<![\w'’\-])\p{Lu}\p{Ll}+(?![\w'’\-])")
 ADDRESS_FORMS = frozenset(["sir", "madam", "madame", "ma'am", "miss", "mister", "sirs", "gentlemen", "dear"])
 CONTEXT_BOOST = 0.35  # Presidio's own similarity factor for a context word
 CONTEXT_WORDS_BEFORE = 5  # and its window: that many words before the value
-NER_WINDOW_WORDS = 10  # words of context the NER gets either side of an unsettled capitalised word
+CONTEXT_CHARS = 200  # where those words are looked for first
+NER_WINDOW_WORDS = 6  # words of context the NER gets either side of an unsettled capitalised word
 WORD = regex.compile(r"\S+")
 # a capitalised word directly before / after another (one space between): Title Case runs
 RUN_BEFORE = regex.compile(r"(?<![\w'’\-])(\p{Lu}[\p{L}'’\-]*) $", flags=regex.REVERSE)
@@ -75,7 +76,11 @@ class Span:
 
 
 def _has_context(lowered: str, start: int, context: Sequence[str]) -> bool:
-    window = lowered[:start].split()[-CONTEXT_WORDS_BEFORE:]
+    # the last words before the value, read from a short tail of the text (long texts: not all of it)
+    tail = lowered[max(0, start - CONTEXT_CHARS) : start].split()
+    if len(tail) <= CONTEXT_WORDS_BEFORE and start > CONTEXT_CHARS:
+        tail = lowered[:start].split()  # the tail's first word may be cut and still count
+    window = tail[-CONTEXT_WORDS_BEFORE:]
     return any(word.strip(".,:;#?!()'\"") in context for word in window)
 
 

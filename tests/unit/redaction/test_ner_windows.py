@@ -68,7 +68,7 @@ def test_windows_surround_candidates_and_join_when_they_overlap() -> None:
     start, end = windows[0]
     inside = text[start:end]
     assert "Sumarlidason" in inside and "Onwuachi" in inside
-    assert len(inside.split()) == 2 * NER_WINDOW_WORDS + 3  # both names, the word between, ten either side
+    assert len(inside.split()) == 2 * NER_WINDOW_WORDS + 3  # both names, the word between, the context
     assert end - start < len(text) / 3
 
 
