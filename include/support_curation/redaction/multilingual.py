@@ -21,11 +21,12 @@ from support_curation.redaction.known import known_recognizers, known_spans
 from support_curation.redaction.locales import LOCALES
 from support_curation.redaction.placeholders import merge
 from support_curation.redaction.propagation import propagate
+from support_curation.redaction.topics import TopicFlagger
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from support_curation.redaction.policy import LanguagePolicy
+    from support_curation.redaction.policy import LanguagePolicy, Topic
 
 ANSWER_MAX_WORDS = 8  # a reply this short answers the question before it
 NER_SCORE = 0.8
@@ -36,13 +37,28 @@ HAS_VALUE = regex.compile(r"\d|@")
 class LocaleRedactor:
     """Detection and replacement for one language, as its section of the policy says."""
 
-    def __init__(self, language: str, policy: LanguagePolicy, threshold: float) -> None:
+    def __init__(
+        self,
+        language: str,
+        policy: LanguagePolicy,
+        threshold: float,
+        topics: Mapping[str, Topic] | None = None,
+    ) -> None:
         if language not in LOCALES:
             raise ValueError(f"no locale tables for language {language!r}")
         self.language = language
         self.policy = policy
         self.threshold = threshold
         locale = LOCALES[language]
+        # the policy's topics with this language's words: a German "Todesfall" is flagged as "passed away" is
+        self.topics = TopicFlagger(
+            {
+                name: topic.model_copy(
+                    update={"keywords": topic.keywords + policy.topic_keywords.get(name, [])}
+                )
+                for name, topic in (topics or {}).items()
+            }
+        )
         self._questions = [(regex.compile(expr, regex.I | regex.V1), kind) for expr, kind in locale.questions]
 
     @cached_property

@@ -37,6 +37,8 @@ class LanguagePolicy(BaseModel):
     # national formats (``redaction.national``): phone, national_id, date, reference, address, postcode
     detectors: list[str] = []
     national_ids: list[str] = []  # python-stdnum modules ("es.dni", "eu.vat") that validate IDs
+    # the language's words for the policy's sensitive topics (added to the topic's English keywords)
+    topic_keywords: dict[str, list[str]] = {}
 
 
 class LanguageSettings(BaseModel):

@@ -116,6 +116,7 @@ class Redactor:
                 language,
                 self.policy.languages.supported[language],
                 self.policy.score_threshold,
+                self.policy.topics,
             )
         return self._locales[language]
 
@@ -173,7 +174,7 @@ class Redactor:
         spans = self.locale(language).spans(texts, roles, known_identifiers)
         merged = [v.to_original(s) for v, s in zip(views, spans, strict=True)]
         redacted, counts = self._replace([v.original for v in views], merged)
-        flags, action = self.topics(texts)
+        flags, action = self.locale(language).topics(texts)
         out = [dict(m) | {"content": r} for m, r in zip(messages, redacted, strict=True)]
         return RedactionResult(
             messages=out, entities=dict(sorted(counts.items())), flags=flags, action=action, language=language

@@ -110,3 +110,16 @@ def test_social_identifiers(recognizer: type, text: str, value: str) -> None:
 def test_an_email_is_not_a_handle() -> None:
     r = SocialHandleRecognizer()
     assert r.analyze("mail me at jane@example.com", r.supported_entities, None) == []
+
+
+def test_sensitive_topics_are_flagged_in_the_conversation_language() -> None:
+    result = get_redactor().redact_conversation(
+        [
+            {
+                "role": "customer",
+                "content": "Guten Tag, mein Mann ist letzten Monat verstorben und ich möchte seinen Vertrag "
+                "kündigen. Die Beerdigung war am Freitag.",
+            }
+        ]
+    )
+    assert (result.language, result.flags, result.action) == ("de", ["vulnerability"], "review")
