@@ -62,7 +62,8 @@ _PLACE_WORDS = frozenset(
     {"port", "west", "east", "north", "south", "new", "lake", "mount", "mt", "st", "saint", "fort",
      "san", "santa", "los", "las", "el", "la", "le", "upper", "lower", "great", "little", "city", "town",
      "county", "village", "street", "road", "avenue", "lane", "drive", "park", "beach", "island",
-     "way", "close", "court", "place", "square", "terrace", "gardens", "hill", "bridge", "station"}
+     "way", "close", "court", "place", "square", "terrace", "gardens", "hill", "bridge", "station",
+     "villa", "borgo", "monte", "porto", "castel", "castello", "bad", "sankt", "saint-", "sainte"}
 )  # fmt: skip
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "mx", "prof"})
 # Words the cues are followed by that a tagger may still call proper nouns.
@@ -97,6 +98,24 @@ def zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en")
+
+
+# The other languages the pipeline redacts: the English model reads their words as names ("Vielen
+# Dank", "Mijn BSN", "Können Sie"), so a word ordinary in one of them is no evidence of a name.
+OTHER_LANGUAGES: tuple[str, ...] = ("de", "fr", "es", "it", "nl", "pt")
+FOREIGN_ORDINARY_ZIPF = 4.5
+FOREIGN_FUNCTION_ZIPF = 5.5  # pronouns and articles: far more frequent than any first name
+
+
+@lru_cache(maxsize=65536)
+def foreign_zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return max(zipf_frequency(word, language) for language in OTHER_LANGUAGES)
+
+
+def _foreign_word(word: str) -> bool:
+    return foreign_zipf(word.lower()) >= FOREIGN_ORDINARY_ZIPF
 
 
 @lru_cache(maxsize=1)
@@ -139,6 +158,10 @@ def _entity_is_person(ent: Any) -> bool:
         return False
     around = _neighbours(ent)
     inside = {t.text.lower() for t in ent}
+    if any(_foreign_word(t.text) and not _is_known(t.text) for t in words):
+        return False  # an ordinary word of another language inside: a sentence the model misread
+    if len(words) == 1 and foreign_zipf(words[0].text.lower()) >= FOREIGN_FUNCTION_ZIPF:
+        return False  # "Sie", "Mijn": a listed name somewhere, but first a pronoun
     if inside & {",", "and", "&", "und", "et", "y"}:
         return False  # "Brown, Connolly and Johnson": a firm's name; people are listed one by one
     if len(words) == 1 and words[0].text.islower():
@@ -158,12 +181,15 @@ def _entity_is_person(ent: Any) -> bool:
     candidates = [
         t for t in words if t.pos_ == "PROPN" and len(t.text) > 2 and t.text.lower() not in _NOT_NAMES
     ]
-    if any(_is_first(t.text) for t in candidates):
-        return True
+    if candidates and candidates[0] is words[0] and _is_first(words[0].text):
+        return True  # a name opens with its first name ("Galaxy Tab" is no person)
     if titled and any(_is_last(t.text) for t in candidates):
         return True  # "Mr Smith"
     # a name the list does not know: two or more capitalised words, none of them ordinary English
-    return len(words) >= 2 and all(_is_title(t) and zipf(t.text.lower()) < COMMON_ZIPF - 0.5 for t in words)
+    return len(words) >= 2 and all(
+        _is_title(t) and max(zipf(t.text.lower()), foreign_zipf(t.text.lower())) < COMMON_ZIPF - 0.5
+        for t in words
+    )
 
 
 def _full_name_spans(doc: Any) -> Iterable[tuple[int, int]]:
