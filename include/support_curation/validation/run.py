@@ -98,14 +98,16 @@ def _context(report_dir: Path) -> Any:
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    # GX's TypedDict for site configs lacks keys the SiteBuilder accepts (show_how_to_buttons)
+    site_config: Any = {
+        "class_name": "SiteBuilder",
+        "show_how_to_buttons": False,
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(report_dir)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    }
     context.add_data_docs_site(
         site_name=SITE_NAME,
-        site_config={
-            "class_name": "SiteBuilder",
-            "show_how_to_buttons": False,
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(report_dir)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        },
+        site_config=site_config,
     )
     return context
 

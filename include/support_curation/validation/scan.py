@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from support_curation.validation.gate import GATE_DETECTORS, scan_records
 
@@ -51,7 +51,9 @@ def _reference(record: Any, number: int) -> str | int:
 
 
 def _open(path: Path) -> IO[bytes]:
-    return gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+    if path.suffix == ".gz":
+        return cast("IO[bytes]", gzip.open(path, "rb"))  # a GzipFile reads bytes like any binary file
+    return path.open("rb")
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
