@@ -5,7 +5,9 @@ dag-processor (``scripts/deploy_stack.py``, what ``make up`` runs), with local-f
 data for three days. Then, as the UI does it: log in (``POST /auth/token``), backfill three days
 (``POST /api/v2/backfills``), wait for every run, check the published partitions; backfill again with
 ``reprocess_behavior: completed`` and check the files are byte-identical; check the steward views
-and the "Validation report" link; finally drive the UI in headless Chromium and save screenshots to
+and the "Validation report" link; a dry run of a published day (reported beside it, nothing
+published); finally drive the UI in headless Chromium (the steward pages with every request outside the
+api-server blocked, the Backfill dialog's wording against the DAG's docs) and save screenshots to
 ``test-artifacts/``. Everything is stopped at teardown.
 
 Skipped only on request: ``CURATION_SKIP_DEPLOYMENT_TEST=1``.
@@ -33,9 +35,12 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 DAG_ID = "curate_support_conversations"
 DATASET = "support_conversations"
-DAYS = ["2024-06-03", "2024-06-04", "2024-06-05"]
+# three days by default; CURATION_DEPLOYMENT_DAYS=1 for a quicker pass on a busy machine
+DAYS = [f"2024-06-{3 + n:02d}" for n in range(int(os.environ.get("CURATION_DEPLOYMENT_DAYS", "3")))]
 PARTITIONS = [f"dt={d}" for d in DAYS]
 CHROMIUM = os.environ.get("CURATION_CHROMIUM", "/usr/bin/chromium")
+# three days take 2-3 minutes on an idle 2-core machine; shared CI runners need far more
+BACKFILL_MINUTES = int(os.environ.get("CURATION_BACKFILL_MINUTES", "15"))
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("CURATION_SKIP_DEPLOYMENT_TEST") == "1", reason="CURATION_SKIP_DEPLOYMENT_TEST=1"
@@ -57,7 +62,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         demo_days=len(DAYS),
         inherit_env=False,
         # the git commit would change under parallel commits; manifests must be comparable across runs
-        extra_env={"CURATION_CODE_VERSION": "deployment-test"},
+        # demo mode: the demo HMAC key is refused anywhere else
+        extra_env={"CURATION_CODE_VERSION": "deployment-test", "CURATION_DEMO": "1"},
     )
     try:
         yield stack
@@ -101,7 +107,7 @@ def _backfill(stack: Any, token: str, reprocess: str) -> dict[str, Any]:
     }
     status, backfill = stack.request("POST", "/api/v2/backfills", body, token=token)
     assert status == 200, backfill
-    deadline = time.monotonic() + 360
+    deadline = time.monotonic() + BACKFILL_MINUTES * 60
     while time.monotonic() < deadline:
         stack.check_alive()
         status, backfill = stack.request("GET", f"/api/v2/backfills/{backfill['id']}", token=token)
@@ -110,7 +116,7 @@ def _backfill(stack: Any, token: str, reprocess: str) -> dict[str, Any]:
             return dict(backfill)
         time.sleep(3)
     runs = stack.request("GET", f"/api/v2/dags/{DAG_ID}/dagRuns", token=token)[1]
-    pytest.fail(f"backfill not complete after 6 minutes: {backfill}; runs: {_states(runs)}")
+    pytest.fail(f"backfill not complete after {BACKFILL_MINUTES} minutes: {backfill}; runs: {_states(runs)}")
 
 
 def _states(runs: dict[str, Any]) -> dict[str, str]:
@@ -180,15 +186,73 @@ def test_steward_views_need_a_login_and_show_partitions(
     assert stack.request("GET", "/steward/")[0] == 401
     assert stack.request("GET", f"/steward/reports/{DATASET}/{PARTITIONS[0]}/index.html")[0] == 401
     assert stack.request("GET", "/steward/", token="not-a-token")[0] in (401, 403)
+    for path in ("/steward/docs", "/steward/openapi.json"):  # no schema or docs outside the access rules
+        assert stack.request("GET", path)[0] in (401, 404), path
+    # a browser without a login goes to the login page (and back afterwards); API clients get the 401
+    status, location = _get_without_redirect(stack.url + "/steward/", accept="text/html")
+    assert status == 303 and location.startswith("/api/v2/auth/login?next="), (status, location)
     viewer = stack.token("steward")
     status, rows = stack.request("GET", f"/steward/api/datasets/{DATASET}/partitions", token=viewer)
     assert status == 200, rows
     assert [r["partition"] for r in rows] == PARTITIONS[::-1]
     assert all(r["state"] == "published" and r["validation"]["success"] for r in rows)
+    for row in rows:  # every partition reconciles, says when it was published and by which run
+        assert row["reconciliation"]["balanced"], row["reconciliation"]
+        assert row["published_at"] and row["run"]["url"].startswith(f"/dags/{DAG_ID}/runs/")
     status, page = stack.request("GET", "/steward/", token=viewer)
     assert status == 200 and PARTITIONS[0] in page
     truth = (Path(stack.env["CURATION_DATA_DIR"]) / "demo_truth.json").read_text()
     assert "Secret" not in page and not any(name in page for name in _some_truth_values(truth))
+
+
+def _get_without_redirect(url: str, accept: str) -> tuple[int, str]:
+    import urllib.error
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location", "")
+
+
+def test_dry_run_of_a_published_day_reports_beside_it(
+    stack: Any, token: str, first_backfill: dict[str, Any]
+) -> None:
+    """Single Run with the `day` param and publish off, as the docs say: no 409, nothing published."""
+    lake = _lake(stack)
+    ref = f"reports/{DATASET}/{PARTITIONS[0]}"
+    published_report = lake.get_bytes(f"{ref}/validation_summary.json")
+    body = {"logical_date": None, "conf": {"day": DAYS[0], "publish": False}}
+    status, run = stack.request("POST", f"/api/v2/dags/{DAG_ID}/dagRuns", body, token=token)
+    assert status == 200, run
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        stack.check_alive()
+        status, run = stack.request("GET", f"/api/v2/dags/{DAG_ID}/dagRuns/{run['dag_run_id']}", token=token)
+        if run["state"] in ("success", "failed"):
+            break
+        time.sleep(3)
+    assert run["state"] == "success", _failed_tasks(stack, token, [run])
+    assert (run.get("note") or "").startswith(f"Curates {PARTITIONS[0]}"), run.get("note")
+    assert lake.get_bytes(f"{ref}/validation_summary.json") == published_report  # beside, never over
+    assert lake.exists(f"{ref}/dry_run/validation_summary.json") and lake.exists(
+        f"{ref}/dry_run/run_status.json"
+    )
+    assert _snapshot(lake) == first_backfill["snapshot"]  # nothing published
+    status, row = stack.request(
+        "GET", f"/steward/api/datasets/{DATASET}/partitions/{PARTITIONS[0]}", token=stack.token("steward")
+    )
+    assert status == 200 and row["state"] == "published" and row["dry_run"]["run_id"] == run["dag_run_id"]
+    assert row["dry_run_report"].endswith("/dry_run/index.html")
+    last = first_backfill["runs"][-1]["dag_run_id"]  # its run id names the next day: the note says the truth
+    backfilled = stack.request("GET", f"/api/v2/dags/{DAG_ID}/dagRuns/{last}", token=token)[1]
+    assert (backfilled.get("note") or "").startswith(f"Curates {PARTITIONS[-1]}"), backfilled.get("note")
 
 
 def _some_truth_values(truth_json: str) -> list[str]:
@@ -255,11 +319,45 @@ def test_ui_in_headless_chromium(stack: Any, token: str, first_backfill: dict[st
             frame.locator(f"text={PARTITIONS[0]}").first.wait_for()
             page.screenshot(path=str(ARTIFACTS / "steward_page.png"))
 
+            # the report with everything outside the api-server blocked: links, status icons, no errors
+            errors: list[str] = []
+            blocked: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.route(
+                "**/*",
+                lambda route: (
+                    route.continue_()
+                    if route.request.url.startswith(stack.url + "/")
+                    else (blocked.append(route.request.url), route.abort())
+                ),
+            )
             page.goto(f"{stack.url}/steward/reports/{DATASET}/{PARTITIONS[0]}/index.html")
             page.wait_for_load_state("load")
             assert "Not authenticated" not in page.content()
+            assert page.locator("table.suites a").count() >= 4 and page.locator(".icon.pass").count() >= 4
             page.screenshot(path=str(ARTIFACTS / "validation_report.png"), full_page=True)
+            page.locator("table.suites a").first.click()
+            page.wait_for_load_state("load")
+            assert page.locator("table.expectations .icon").count() >= 1
+            page.goto(f"{stack.url}/steward/")
+            page.wait_for_load_state("load")
+            assert page.locator("svg[role=img]").count() == 4
+            assert blocked == [] and errors == [], (blocked, errors)
+            page.unroute("**/*")
+
+            # the Backfill dialog's wording and defaults, which the DAG's docs quote
+            page.goto(f"{stack.url}/dags/{DAG_ID}")
+            page.get_by_role("button", name="Trigger").first.click()
+            page.get_by_text("Backfill", exact=True).first.click()
+            page.get_by_text("Reprocess Behavior").first.wait_for()
+            page.screenshot(path=str(ARTIFACTS / "backfill_dialog.png"))
+            dialog = page.content()
         finally:
             browser.close()
-    for name in ("dag_grid.png", "steward_page.png", "validation_report.png"):
+    # markdown: a line break inside a label renders as a space
+    doc = " ".join(stack.request("GET", f"/api/v2/dags/{DAG_ID}/details", token=token)[1]["doc_md"].split())
+    for label in ("Missing Runs", "Missing and Errored Runs", "All Runs", "Max Active Runs", "Date Range"):
+        assert label in dialog and label in doc, label
+    for name in ("dag_grid.png", "steward_page.png", "validation_report.png", "backfill_dialog.png"):
         assert (ARTIFACTS / name).stat().st_size > 10_000, name
