@@ -361,3 +361,60 @@ def test_ui_in_headless_chromium(stack: Any, token: str, first_backfill: dict[st
         assert label in dialog and label in doc, label
     for name in ("dag_grid.png", "steward_page.png", "validation_report.png", "backfill_dialog.png"):
         assert (ARTIFACTS / name).stat().st_size > 10_000, name
+
+
+def _form_post(stack: Any, path: str, token: str, fields: dict[str, str], cookie: str) -> int:
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    request = urllib.request.Request(
+        stack.url + path,
+        data=urllib.parse.urlencode(fields).encode(),
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Cookie": cookie,
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        method="POST",
+    )
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_review_decisions_need_edit_access(stack: Any, token: str, first_backfill: dict[str, Any]) -> None:
+    """The review queue reads with read access; a decision needs edit access on the curation DAG: the
+    viewer ("steward" user here) gets 403, the admin's decision is recorded under the Airflow login."""
+    import re
+    import urllib.request
+
+    from support_curation.review.items import list_items
+
+    item = list_items(_lake(stack), DATASET)[0]["item"]
+    viewer = stack.token("steward")
+    assert stack.request("GET", "/steward/review", token=viewer)[0] == 200
+
+    def page_and_cookie(bearer: str) -> tuple[str, str]:
+        req = urllib.request.Request(
+            stack.url + f"/steward/review/items/{item}", headers={"Authorization": f"Bearer {bearer}"}
+        )
+        with urllib.request.urlopen(req, timeout=30) as response:
+            cookie = response.headers["set-cookie"].split(";")[0]
+            return response.read().decode(), cookie
+
+    page, cookie = page_and_cookie(viewer)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    path = f"/steward/review/items/{item}/decide"
+    assert _form_post(stack, path, viewer, {"csrf": csrf, "action": "approve"}, cookie) == 403
+    page, cookie = page_and_cookie(token)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    assert _form_post(stack, path, token, {"csrf": csrf, "action": "approve"}, cookie) == 303
+    page, _ = page_and_cookie(token)
+    assert "approve" in page and ">admin<" in page  # the decision shows, with the Airflow login
