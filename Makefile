@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 .PHONY: help venv demo up test lint format bench profile eval gate-eval clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 venv: ## create or update .venv (quick when nothing changed)
 	@bash scripts/bootstrap.sh
