@@ -28,6 +28,14 @@ if TYPE_CHECKING:
 
 RESULTS = Path(__file__).resolve().parent / "results" / "eval.json"
 OWN_SETS = Path(__file__).resolve().parent / "eval_sets"
+WARM_UP = [
+    "warm up, Jane",
+    "Bonjour, je voudrais changer l'adresse de livraison de ma commande, merci Hélène",
+    "Guten Tag, meine Bestellung ist noch nicht angekommen, können Sie mir helfen? Jürgen",
+    "Hola, mi pedido todavía no ha llegado, ¿me pueden ayudar por favor? Lucía",
+    "Buongiorno, il mio ordine non è ancora arrivato, potete aiutarmi per favore? Giulia",
+    "Hallo, mijn bestelling is nog niet aangekomen, kunnen jullie mij helpen alstublieft? Sanne",
+]
 
 
 def eval_dir() -> Path:
@@ -59,7 +67,8 @@ def run_ours(
     from support_curation.redaction.batch import redact_jsonl
 
     # load the models outside the clock
-    get_redactor(policy).redact_conversation([{"role": "customer", "content": "warm up, Jane"}])
+    for text in WARM_UP:  # the English model, the language detector and each language's tables
+        get_redactor(policy).redact_conversation([{"role": "customer", "content": text}])
     src, dst = work / "in.jsonl", work / "ours.jsonl"
     with src.open("w", encoding="utf-8") as f:
         for r in records:  # only what a caller would send: no labels

@@ -11,19 +11,26 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import regex
-
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from support_curation.redaction.policy import LanguageSettings
 
-LETTER = regex.compile(r"\p{L}")
-# what says nothing of the language and misleads the detector: links, handles, e-mails, tags, codes,
-# and capitalised words (names, places, brands: an English sentence about "Janka Szász" of "Fürling"
-# is English); function words, lower-case, tell the language
-NOISE = regex.compile(r"\S*(?:https?://|www\.|\.com|@|#|/)\S*|<[A-Z_0-9]+>|\S*\d\S*|(?<!\S)\p{Lu}\S*")
 SAMPLE_CHARS = 2_000  # enough to tell any language apart; long tickets need not be read whole
+# what stays of a token once its punctuation is stripped
+PUNCTUATION = ".,;:!?¡¿()[]{}\"'«»“”‘’…-–—*_/\\"
+
+
+def _words(texts: Sequence[str]) -> list[str]:
+    """The lower-case words of the conversation. Everything else says little of the language and
+    misleads a detector: links, handles, e-mails, tags, codes, numbers, and capitalised words (names,
+    places, brands: an English sentence about "Janka Szász" of "Fürling" is English)."""
+    words = []
+    for token in "\n".join(texts)[: SAMPLE_CHARS * 2].split():
+        word = token.strip(PUNCTUATION)
+        if len(word) >= 2 and word.isalpha() and word.islower():
+            words.append(word)
+    return words
 
 
 @lru_cache(maxsize=4)
@@ -38,9 +45,14 @@ def _detector(candidates: tuple[str, ...]) -> Any:
 
 def detect_language(texts: Sequence[str], settings: LanguageSettings) -> str:
     """The ISO 639-1 code of the conversation's language (the default when it cannot be told)."""
-    sample = NOISE.sub(" ", "\n".join(texts)[: SAMPLE_CHARS * 2])[:SAMPLE_CHARS]
-    if len(LETTER.findall(sample)) < settings.min_letters:
+    words = _words(texts)
+    if sum(map(len, words)) < settings.min_letters:
         return settings.default
+    if sum(_zipf(w, settings.default) >= COMMON for w in words) >= settings.fast_share * len(words):
+        # most words are everyday words of the default language: no need to ask the detector (a
+        # dictionary look-up per word, against milliseconds of n-gram scoring per conversation)
+        return settings.default
+    sample = " ".join(words)
     values = _detector(tuple(settings.candidates)).compute_language_confidence_values(sample)
     if not values:
         return settings.default
@@ -50,22 +62,27 @@ def detect_language(texts: Sequence[str], settings: LanguageSettings) -> str:
         return settings.default
     if (
         language != settings.default
-        and _word_margin(sample, language, settings.default) < settings.min_word_margin
+        and _word_margin(words, language, settings.default) < settings.min_word_margin
     ):
         return settings.default
     return language
 
 
-WORD = regex.compile(r"\p{Ll}{2,}")
+COMMON = 3.5  # Zipf: an everyday word ("order", "thanks", "arrived")
 
 
-def _word_margin(sample: str, language: str, default: str) -> float:
+@lru_cache(maxsize=131072)
+def _zipf(word: str, language: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, language)
+
+
+def _word_margin(words: Sequence[str], language: str, default: str) -> float:
     """How much more the sample's lower-case words belong to ``language`` than to the default one (mean
     Zipf difference): lingua's n-grams alone take short lower-case English chat ("hai salads classic
     caesar no thanks") for Dutch or Swedish; the words themselves do not."""
-    from wordfreq import zipf_frequency
-
-    words = set(WORD.findall(sample))
-    if not words:
+    unique = set(words)
+    if not unique:
         return 0.0
-    return sum(zipf_frequency(w, language) - zipf_frequency(w, default) for w in words) / len(words)
+    return sum(_zipf(w, language) - _zipf(w, default) for w in unique) / len(unique)

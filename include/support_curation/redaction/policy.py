@@ -52,6 +52,8 @@ class LanguageSettings(BaseModel):
     # the words must also be commoner in the detected language than in the default one, by this much
     # on average (Zipf), before a conversation leaves the default language
     min_word_margin: float = 0.5
+    # this share of the words everyday words of the default language: taken for it without the detector
+    fast_share: float = Field(default=0.7, ge=0, le=1)
     candidates: list[str] = ["en"]  # what the detector tells apart (supported ones and common others)
     supported: dict[str, LanguagePolicy] = {}
 
