@@ -281,7 +281,10 @@ def redact_chunk(consented: dict[str, Any], rt: Runtime) -> dict[str, Any]:
     redactor = get_redactor(rt.policy.redaction_policy_path)
     policy_version = rt.policy_version
     fields = rt.policy.minimise.conversation_fields
-    rows, excluded, quarantined, entities = [], {}, {}, {}
+    rows: list[dict[str, Any]] = []
+    excluded: dict[str, int] = {}
+    quarantined: dict[str, int] = {}
+    entities: dict[str, int] = {}
     review_rows: list[dict[str, Any]] = []
     conversations = list(read_jsonl_gz(rt.staging, chunk_key))  # one chunk: bounded by chunk_size
     redactor.prime(c["messages"] for c in conversations)

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 class Storage(Protocol):
     """What the pipeline needs from object storage."""
 
-    root: str
+    @property
+    def root(self) -> str: ...
 
     def put_bytes(self, key: str, data: bytes) -> None: ...
     def get_bytes(self, key: str) -> bytes: ...
@@ -124,7 +125,7 @@ class S3Storage:
 
     def list(self, prefix: str) -> list[str]:
         strip = len(self.prefix) + 1 if self.prefix else 0
-        keys = []
+        keys: list[str] = []
         paginator = self.client.get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
             keys.extend(obj["Key"][strip:] for obj in page.get("Contents", []))

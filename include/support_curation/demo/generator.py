@@ -312,7 +312,7 @@ def _upsert(conn: Connection, table: Table, key: str, prefix: str, rows: list[di
     new = [r for r in rows if r[key] not in existing]
     for i in range(0, len(old), BATCH_ROWS):
         batch = [{**r, "_key": r[key]} for r in old[i : i + BATCH_ROWS]]
-        values = {c: bindparam(c) for c in rows[0] if c != key}
+        values: dict[str, Any] = {c: bindparam(c) for c in rows[0] if c != key}
         conn.execute(update(table).where(column == bindparam("_key")).values(values), batch)
     for i in range(0, len(new), BATCH_ROWS):
         conn.execute(table.insert(), new[i : i + BATCH_ROWS])

@@ -56,7 +56,7 @@ def card_number(rng: random.Random) -> tuple[str, tuple[str, ...]]:
     if kind < 0.15:  # Amex: 15 digits, 4-6-5 grouping
         payload = rng.choice(("34", "37")) + "".join(rng.choice(string.digits) for _ in range(12))
         digits = payload + luhn_check_digit(payload)
-        groups = (digits[:4], digits[4:10], digits[10:])
+        groups: tuple[str, ...] = (digits[:4], digits[4:10], digits[10:])
     else:
         prefix = "4" if kind < 0.6 else str(rng.randint(51, 55))
         payload = prefix + "".join(rng.choice(string.digits) for _ in range(15 - len(prefix)))
@@ -78,7 +78,13 @@ def phone_numbers(rng: random.Random, country: str) -> tuple[str, tuple[str, ...
         exch, line = rng.randint(201, 989), rng.randint(0, 9999)
         a, e, n = f"{area}", f"{exch}", f"{line:04d}"
         stored = f"+1{a}{e}{n}"
-        typed = (stored, f"+1 ({a}) {e}-{n}", f"{a}.{e}.{n}", f"({a}) {e}-{n}", f"{a}-{e}-{n}")
+        typed: tuple[str, ...] = (
+            stored,
+            f"+1 ({a}) {e}-{n}",
+            f"{a}.{e}.{n}",
+            f"({a}) {e}-{n}",
+            f"{a}-{e}-{n}",
+        )
         spoken = " ".join(a + e + n)
     else:
         body = str(rng.randint(1, 9)) + f"{rng.randint(0, 999):03d}" + f"{rng.randint(0, 999999):06d}"
