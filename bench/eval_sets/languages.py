@@ -40,6 +40,8 @@ T: dict[str, dict[str, Any]] = {
             "Bonjour, j'ai été prélevé deux fois pour la même facture ce mois-ci.",
             "Salut, impossible de me connecter à l'application depuis la mise à jour 😕",
             "Je souhaite changer l'adresse de livraison de ma commande en cours.",
+            "C'est mon mari {first} qui a passé la commande, mais le colis est à mon nom.",
+            "Ma fille {first} a essayé de vous appeler hier sans succès 😕",
         ],
         "ask": {
             "name": [
@@ -114,6 +116,8 @@ T: dict[str, dict[str, Any]] = {
             "Hallo, mir wurde die Rechnung diesen Monat doppelt abgebucht. Können Sie das prüfen?",
             "Seit dem letzten Update kann ich mich nicht mehr in der App anmelden 😤",
             "Ich würde gerne die Lieferadresse meiner aktuellen Bestellung ändern.",
+            "Mein Mann {first} hat die Bestellung aufgegeben, das Paket läuft aber auf meinen Namen.",
+            "Meine Tochter {first} hat gestern schon angerufen, ohne Erfolg 😕",
         ],
         "ask": {
             "name": [
@@ -180,6 +184,8 @@ T: dict[str, dict[str, Any]] = {
             "Buenas, me han cobrado dos veces la misma factura este mes.",
             "No puedo entrar en la aplicación desde la última actualización 😩",
             "Quisiera cambiar la dirección de entrega de mi pedido.",
+            "Fue mi marido {first} quien hizo el pedido, pero el paquete está a mi nombre.",
+            "Mi hija {first} ya llamó ayer y nadie le contestó 😕",
         ],
         "ask": {
             "name": [
@@ -246,6 +252,8 @@ T: dict[str, dict[str, Any]] = {
             "Salve, mi è stata addebitata due volte la stessa fattura questo mese.",
             "Non riesco più ad accedere all'app dopo l'ultimo aggiornamento 😕",
             "Vorrei cambiare l'indirizzo di consegna del mio ordine.",
+            "È stato mio marito {first} a fare l'ordine, ma il pacco è a mio nome.",
+            "Mia figlia {first} ha già chiamato ieri senza risposta 😕",
         ],
         "ask": {
             "name": [
@@ -314,6 +322,8 @@ T: dict[str, dict[str, Any]] = {
             "Goedemiddag, de factuur is deze maand twee keer afgeschreven.",
             "Sinds de laatste update kan ik niet meer inloggen in de app 😩",
             "Ik wil graag het bezorgadres van mijn bestelling wijzigen.",
+            "Mijn man {first} heeft de bestelling geplaatst, maar het pakket staat op mijn naam.",
+            "Mijn dochter {first} heeft gisteren al gebeld, zonder resultaat 😕",
         ],
         "ask": {
             "name": [

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from support_curation.redaction import analysis, locale_names, national
-from support_curation.redaction.analysis import MID_SENTENCE_CAPITAL, Span
+from support_curation.redaction.analysis import MID_SENTENCE_CAPITAL, MID_SENTENCE_WORD, Span
 from support_curation.redaction.known import known_recognizers, known_spans
 from support_curation.redaction.locales import LOCALES
 from support_curation.redaction.placeholders import merge
@@ -88,11 +88,27 @@ class LocaleRedactor:
             found += locale_names.name_spans(text, self.language)
             spans.append(found)
         if self.nlp is not None:
-            wanted = [i for i, text in enumerate(texts) if MID_SENTENCE_CAPITAL.search(text)]
+            wanted = [i for i, text in enumerate(texts) if self._wants_ner(text, spans[i])]
             with self.nlp.memory_zone():
                 for i, doc in zip(wanted, self.nlp.pipe([texts[i] for i in wanted]), strict=True):
                     spans[i] += self._ner_spans(doc)
         return spans
+
+    def _wants_ner(self, text: str, spans: Sequence[Span]) -> bool:
+        """A capital past a sentence start that no span covers and the lists cannot settle: a listed
+        name that is also a word of the language, or a word the language hardly knows."""
+        if not MID_SENTENCE_CAPITAL.search(text):
+            return False
+        covered = [(s.start, s.end) for s in spans]
+        for m in MID_SENTENCE_WORD.finditer(text):
+            if any(start <= m.start() < end for start, end in covered):
+                continue
+            word = m.group()
+            freq = locale_names.frequency(word.lower(), self.language)
+            listed = locale_names.listed(word, self.language)
+            if (listed and freq >= locale_names.SOLO_MAX) or (not listed and freq < locale_names.RARE):
+                return True
+        return False
 
     def _ner_spans(self, doc: Any) -> list[Span]:
         spans = []
