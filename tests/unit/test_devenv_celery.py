@@ -1,0 +1,51 @@
+"""The local Celery deployment's pieces that need no server: worker command lines, pool size, hostnames."""
+
+from __future__ import annotations
+
+import socket
+from typing import TYPE_CHECKING
+
+from support_curation.devenv import deploy_stack as deploy
+from support_curation.devenv import worker_name
+
+if TYPE_CHECKING:
+    import pytest
+
+
+def test_worker_argv_names_hostname_queues_and_processes() -> None:
+    argv = deploy.Worker("w2", ("redaction",), 3).argv("/venv/bin/airflow")
+    assert argv[:3] == ["/venv/bin/airflow", "celery", "worker"]
+    assert argv[argv.index("--celery-hostname") + 1] == "w2@%h"
+    assert argv[argv.index("--queues") + 1] == "redaction"
+    assert argv[argv.index("--concurrency") + 1] == "3"
+    assert "--skip-serve-logs" in argv  # no log server on every interface
+
+
+def test_redaction_pool_counts_only_processes_that_serve_the_queue() -> None:
+    workers = (
+        deploy.Worker("a", ("redaction", "default"), 2),
+        deploy.Worker("b", ("redaction",), 3),
+        deploy.Worker("c", ("default",), 4),
+    )
+    assert deploy.redaction_slots(workers) == 5
+    assert deploy.redaction_slots(()) == deploy.cores()  # LocalExecutor: the machine's cores
+
+
+def test_make_up_workers_split_redaction_from_the_rest() -> None:
+    redaction, default = deploy.make_up_workers(n_cores=8)
+    assert (redaction.queues, redaction.concurrency) == (("redaction",), 8)
+    assert default.queues == ("default",)
+
+
+def test_celery_env_selects_the_executor_and_broker() -> None:
+    env = deploy.celery_env("redis://:pw@127.0.0.1:6390/0")
+    assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+    assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://")
+    assert env["AIRFLOW__CELERY__WORKER_PREFETCH_MULTIPLIER"] == "1"
+
+
+def test_worker_hostname_carries_the_worker_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CURATION_WORKER_NAME", "w1")
+    assert worker_name.hostname() == f"w1@{socket.getfqdn()}"
+    monkeypatch.delenv("CURATION_WORKER_NAME")
+    assert worker_name.hostname() == socket.getfqdn()
