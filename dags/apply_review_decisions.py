@@ -30,11 +30,14 @@ from typing import TYPE_CHECKING, Any
 import pendulum
 from airflow.sdk import Asset, CronTriggerTimetable, Param, dag, get_current_context, task
 
+from support_curation.config import DATASET
+from support_curation.layout import training_set_asset_uri
+
 if TYPE_CHECKING:
     from support_curation.review.apply import Context
 
 # the asset the main DAG publishes (same URI): consumers learn that a partition changed or was released
-TRAINING_SET = Asset("curation://training_sets/support_conversations")
+TRAINING_SET = Asset(training_set_asset_uri(DATASET))
 
 
 def _context() -> Context:

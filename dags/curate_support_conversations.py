@@ -46,12 +46,15 @@ import pendulum
 from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException
 
+from support_curation.config import DATASET
+from support_curation.layout import training_set_asset_uri
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from support_curation.pipeline import Runtime
 
-TRAINING_SET = Asset("curation://training_sets/support_conversations")
+TRAINING_SET = Asset(training_set_asset_uri(DATASET))
 
 
 def _runtime(chunk_size: int | None = None) -> Runtime:
@@ -149,8 +152,9 @@ def curate_support_conversations() -> None:
             return join(list(extracts), _runtime())
 
     # queue: spaCy-heavy, on the Celery workers that serve "redaction" (ignored by the LocalExecutor);
-    # pool: one slot per core that redacts, across every run at once (a backfill included)
-    @task(max_active_tis_per_dagrun=2, queue="redaction", pool="redaction")
+    # pool: one slot per core that redacts, across every run at once (a backfill included); the pool, not a
+    # per-run cap, bounds the parallelism, so added workers serve one big day too
+    @task(queue="redaction", pool="redaction")
     def redact(consented_chunk: dict) -> dict:
         from support_curation.pipeline import redact_chunk
 
