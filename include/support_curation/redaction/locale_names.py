@@ -192,7 +192,7 @@ def _take_name(text: str, pos: int, language: str, *, cued: bool) -> tuple[int, 
     for m in words:
         word = m.group()
         low = word.lower()
-        if taken and low in PARTICLES:
+        if low in PARTICLES and (taken or cued):  # "mevrouw van Hulten", "Sanne de Vries"
             taken.append(m)
             continue
         if low in STOP:

@@ -74,7 +74,7 @@ LOCALES: dict[str, Locale] = {
             r"signé",
         ),
         questions=(
-            (r"\bnom\b|qui ai-je|à qui", "PERSON"),
+            (r"\bnom\b|prénom|qui ai-je|à qui", "PERSON"),
             (r"e-?mail|courriel|adresse électronique", "EMAIL"),
             (r"téléphone|portable|numéro de (?:tel|tél)", "PHONE"),
             (r"date de naissance|né(?:e)? le", "DATE_OF_BIRTH"),
@@ -174,7 +174,7 @@ LOCALES: dict[str, Locale] = {
             r"danke und gruß",
         ),
         questions=(
-            (r"\bnamen?\b|mit wem", "PERSON"),
+            (r"\b(?:nach|vor|familien)?namen?\b|mit wem", "PERSON"),
             (r"e-?mail", "EMAIL"),
             (r"telefon|handy|rufnummer|mobilnummer", "PHONE"),
             (r"geburtsdatum|geboren", "DATE_OF_BIRTH"),
@@ -463,7 +463,7 @@ LOCALES: dict[str, Locale] = {
             r"hartelijke groet",
         ),
         questions=(
-            (r"\bnaam\b|met wie", "PERSON"),
+            (r"\b(?:achter|voor|familie)?naam\b|met wie", "PERSON"),
             (r"e-?mail", "EMAIL"),
             (r"telefoon|mobiel|nummer waarop", "PHONE"),
             (r"geboortedatum|geboren", "DATE_OF_BIRTH"),

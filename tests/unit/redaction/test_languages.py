@@ -123,3 +123,13 @@ def test_sensitive_topics_are_flagged_in_the_conversation_language() -> None:
         ]
     )
     assert (result.language, result.flags, result.action) == ("de", ["vulnerability"], "review")
+
+
+def test_a_short_german_exchange_is_not_taken_for_english(settings) -> None:  # noqa: ANN001
+    texts = ["Guten Tag, wie kann ich Ihnen heute helfen? Wie ist Ihr Nachname?", "Weinhage, Vorname Jens"]
+    assert detect_language(texts, settings) == "de"
+    result = get_redactor().redact_conversation(
+        [{"role": "agent", "content": texts[0]}, {"role": "customer", "content": texts[1]}]
+    )
+    assert result.messages[0]["content"] == texts[0]  # no English name rule on "Guten Tag", "Ihnen"
+    assert "Weinhage" not in result.messages[1]["content"] and "Jens" not in result.messages[1]["content"]
