@@ -9,7 +9,27 @@ from typing import Any
 
 from support_curation.redaction import get_redactor
 
-CUSTOMER_SPEAKERS = {"customer", "user", "client", "caller", "visitor"}
+# the customer's side of a dialogue, as exports label it (also in the supported languages' words)
+CUSTOMER_SPEAKERS = {
+    "customer",
+    "user",
+    "client",
+    "caller",
+    "visitor",
+    "kunde",
+    "kundin",
+    "klant",
+    "cliente",
+    "cliënt",
+    "utente",
+    "usuario",
+    "usuaria",
+    "utilisateur",
+    "utilisatrice",
+    "benutzer",
+    "gebruiker",
+    "appelant",
+}
 # "Speaker: text" lines, as dialogues are often flattened
 TURN_LINE = re.compile(r"^(?P<speaker>[A-Za-z][\w ]{0,30}):[ \t]?(?P<text>.*)$")
 

@@ -85,7 +85,6 @@ STOP = frozenset(
         "svp",
         "stp",
         "sûr",
-        "bien",
         "oui",
         "non",
         "bitte",

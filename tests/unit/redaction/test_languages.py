@@ -133,3 +133,24 @@ def test_a_short_german_exchange_is_not_taken_for_english(settings) -> None:  # 
     )
     assert result.messages[0]["content"] == texts[0]  # no English name rule on "Guten Tag", "Ihnen"
     assert "Weinhage" not in result.messages[1]["content"] and "Jens" not in result.messages[1]["content"]
+
+
+def test_only_written_out_emails_count_outside_english() -> None:
+    from support_curation.redaction.recognizers.plain_email import PlainEmailRecognizer
+
+    r = PlainEmailRecognizer()
+    text = "Ich möchte mein Abonnement kündigen, schreiben Sie an jana.k@web.de bitte."
+    assert [text[x.start : x.end] for x in r.analyze(text, r.supported_entities, None)] == ["jana.k@web.de"]
+
+
+def test_localised_customer_speakers_are_customers() -> None:
+    from support_curation.redaction.batch import _role
+
+    assert [_role(s) for s in ("Kunde", "Klant", "Cliente", "Client", "Agent", "Medewerker")] == [
+        "customer",
+        "customer",
+        "customer",
+        "customer",
+        "agent",
+        "agent",
+    ]
