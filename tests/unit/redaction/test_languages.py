@@ -8,12 +8,10 @@ from support_curation.redaction import get_redactor
 from support_curation.redaction.language import detect_language
 from support_curation.redaction.national import dates, national_ids, postcodes
 from support_curation.redaction.policy import load_redaction_policy
-from support_curation.redaction.recognizers.social import (
-    AuthorLabelRecognizer,
-    NameHashtagRecognizer,
-    ProfileUrlRecognizer,
-    SocialHandleRecognizer,
-)
+from support_curation.redaction.recognizers.author_label import AuthorLabelRecognizer
+from support_curation.redaction.recognizers.name_hashtag import NameHashtagRecognizer
+from support_curation.redaction.recognizers.profile_url import ProfileUrlRecognizer
+from support_curation.redaction.recognizers.social_handle import SocialHandleRecognizer
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,13 @@ def test_every_recognizer_in_its_own_module() -> None:
 
 POSITIVE = [
     # (recognizer, text, entity, value)
+    ("SocialHandleRecognizer", "hey @jane_doe, any news?", "USERNAME", "jane_doe"),
+    ("SocialHandleRecognizer", "posted by u/kevin_b99 yesterday", "USERNAME", "kevin_b99"),
+    ("ProfileUrlRecognizer", "see https://twitter.com/jane_doe99 for it", "URL", "https://twitter.com/jane_doe99"),
+    ("AuthorLabelRecognizer", "marta_l wrote:\n> it broke", "USERNAME", "marta_l"),
+    ("AuthorLabelRecognizer", "Posted by u/kevin_b 3h ago", "USERNAME", "kevin_b"),
+    ("NameHashtagRecognizer", "huge thanks #JaneDoe", "PERSON", "#JaneDoe"),
+    ("PlainEmailRecognizer", "schreiben Sie an jana.k@web.de bitte", "EMAIL_ADDRESS", "jana.k@web.de"),
     ("TicketNumberRecognizer", "see TCK-123456 for details", "TICKET_ID", "TCK-123456"),
     ("TicketNumberRecognizer", "my ticket number is 5521893", "TICKET_ID", "5521893"),
     ("TicketNumberRecognizer", "any news on #482913?", "TICKET_ID", "482913"),

@@ -1,26 +1,11 @@
-"""Social-media and forum identifiers: @handles and mentions, ``u/name``, profile URLs, hashtags that are
-a person's name, and the author labels forums put at line starts ("jane_doe wrote:", "Posted by u/jane").
-
-Language-neutral patterns; the hashtag and author-label checks read the name gazetteer.
-"""
+"""Patterns shared by the social-media and forum recognizers: @handles and ``u/name``, profile links,
+forum author labels ("jane_doe wrote:", "Posted by u/jane"), hashtags that are a person's name."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
-
 import regex
-from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
 
 from support_curation.redaction.names import is_first_name, is_last_name, is_name
-from support_curation.redaction.recognizers.base import (
-    FLAGS,
-    Gated,
-    ValuePatternRecognizer,
-    make_result,
-)
-
-if TYPE_CHECKING:
-    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 # a handle: not glued to a word before (an e-mail's local part is), 2-30 handle characters
 HANDLE = r"(?<![\w@.＠/])[@＠](?P<value>[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)(?![\w@])"
@@ -52,30 +37,6 @@ HASHTAG = regex.compile(r"(?<![\w#])#(?P<value>\p{L}[\p{L}\d_]{2,40})", regex.V1
 _CAMEL = regex.compile(r"\p{Lu}\p{Ll}+|\p{Ll}+")
 
 
-class SocialHandleRecognizer(ValuePatternRecognizer):
-    """@handles and u/names: the account is the person."""
-
-    ENTITY = "USERNAME"
-    TRIGGER = r"[@＠]|\bu/"
-    PATTERNS = [Pattern("handle", HANDLE, 0.8), Pattern("reddit_user", REDDIT_USER, 0.8)]
-
-
-class ProfileUrlRecognizer(ValuePatternRecognizer):
-    """Links to a person's profile: the whole link goes (it names the account)."""
-
-    ENTITY = "URL"
-    TRIGGER = r"/"
-    PATTERNS = [Pattern("profile", PROFILE_URL, 0.85), Pattern("user_path", USER_PATH_URL, 0.85)]
-
-
-class AuthorLabelRecognizer(ValuePatternRecognizer):
-    """The author a forum names before a quote or post."""
-
-    ENTITY = "USERNAME"
-    TRIGGER = rf"{_WROTE}|{_POSTED}"
-    PATTERNS = [Pattern("wrote", AUTHOR_WROTE, 0.8), Pattern("posted", AUTHOR_POSTED, 0.8)]
-
-
 def hashtag_is_name(tag: str) -> bool:
     """#JaneDoe, #janedoe2019, #TeamMarta: a first name with a last name, or a first name the lists know
     and ordinary words do not use much."""
@@ -96,37 +57,3 @@ def hashtag_is_name(tag: str) -> bool:
         )
     word = regex.sub(r"[\d_]+$", "", tag)
     return is_name(word) and is_first_name(word) and word_frequency(word.lower()) < ZIPF.uncommon
-
-
-class NameHashtagRecognizer(Gated, EntityRecognizer):
-    """Hashtags that name a person (#JaneDoe); topical ones (#fail, #BlackFriday) stay."""
-
-    TRIGGER: ClassVar[str | None] = r"#"
-
-    def __init__(self, supported_language: str = "en") -> None:
-        super().__init__(
-            supported_entities=["PERSON"], name=type(self).__name__, supported_language=supported_language
-        )
-
-    def load(self) -> None:  # nothing to load
-        pass
-
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        if not self.can_match(text):
-            return []
-        return [
-            make_result(self, "PERSON", m.start(), m.end(), 0.8, "name_hashtag")
-            for m in HASHTAG.finditer(text)
-            if hashtag_is_name(m["value"])
-        ]
-
-
-__all__ = [
-    "FLAGS",
-    "AuthorLabelRecognizer",
-    "NameHashtagRecognizer",
-    "ProfileUrlRecognizer",
-    "SocialHandleRecognizer",
-]
