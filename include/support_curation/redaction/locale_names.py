@@ -179,7 +179,7 @@ def _is_capitalised(word: str) -> bool:
 
 def _take_name(text: str, pos: int, language: str, *, cued: bool) -> tuple[int, int] | None:
     """The name starting at ``pos`` (one to three words, particles inside), or None."""
-    words = []
+    words: list[regex.Match[str]] = []
     for m in WORD.finditer(text, pos):
         gap = text[pos if not words else words[-1].end() : m.start()]
         if (words and not regex.fullmatch(r"[ \t]+", gap)) or (not words and gap.strip()):
