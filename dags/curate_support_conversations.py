@@ -48,6 +48,7 @@ from airflow.sdk.exceptions import AirflowFailException
 
 from support_curation.config import DATASET
 from support_curation.layout import training_set_asset_uri
+from support_curation.sources import SOURCES
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -212,7 +213,7 @@ def curate_support_conversations() -> None:
         logscrub.install()
         return len(sweep_staging())
 
-    extracts = extract.expand(source=["tickets", "chat"])
+    extracts = extract.expand(source=list(SOURCES))
     consented = consent_join(extracts)
     redacted = redact.expand(consented_chunk=consented)
     validation = validate(redacted)

@@ -42,6 +42,7 @@ from support_curation.run_status import (
     write_status,
 )
 from support_curation.run_status import VALIDATION_FAILED as VALIDATION_FAILED_STATE
+from support_curation.sources import SOURCES
 from support_curation.sources.chat_exports import extract_chats
 from support_curation.sources.helpdesk import extract_tickets, helpdesk_engine
 from support_curation.sources.social_exports import extract_social
@@ -185,7 +186,7 @@ def extract(source: str, rt: Runtime) -> dict[str, Any]:
         "prefix": prefix,
         "chunk_size": rt.settings.chunk_size,
     }
-    if source not in ("tickets", "chat", "social"):
+    if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     try:
         if source == "tickets":
@@ -688,7 +689,7 @@ def run_interval(interval: Interval, settings: Settings | None = None) -> dict[s
     """All stages in one process: what the DAG does, for the CLI and tests."""
     rt = Runtime(interval, settings)
     try:
-        extracts = [extract(source, rt) for source in ("tickets", "chat")]
+        extracts = [extract(source, rt) for source in SOURCES]
         consented = consent_join(extracts, rt)
         redacted = [redact_chunk(chunk, rt) for chunk in consented]
         validation = validate(redacted, rt)
