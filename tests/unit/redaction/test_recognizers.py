@@ -33,7 +33,12 @@ POSITIVE = [
     # (recognizer, text, entity, value)
     ("SocialHandleRecognizer", "hey @jane_doe, any news?", "USERNAME", "jane_doe"),
     ("SocialHandleRecognizer", "posted by u/kevin_b99 yesterday", "USERNAME", "kevin_b99"),
-    ("ProfileUrlRecognizer", "see https://twitter.com/jane_doe99 for it", "URL", "https://twitter.com/jane_doe99"),
+    (
+        "ProfileUrlRecognizer",
+        "see https://twitter.com/jane_doe99 for it",
+        "URL",
+        "https://twitter.com/jane_doe99",
+    ),
     ("AuthorLabelRecognizer", "marta_l wrote:\n> it broke", "USERNAME", "marta_l"),
     ("AuthorLabelRecognizer", "Posted by u/kevin_b 3h ago", "USERNAME", "kevin_b"),
     ("NameHashtagRecognizer", "huge thanks #JaneDoe", "PERSON", "#JaneDoe"),
