@@ -23,8 +23,9 @@ import io
 import json
 import re
 import zlib
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -47,7 +48,7 @@ from support_curation.sources.helpdesk_schema import agents, customers
 from support_curation.sources.timestamps import TimestampError, parse_timestamp, zone
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator, Sequence
     from datetime import tzinfo
 
     from sqlalchemy import Engine
@@ -55,6 +56,19 @@ if TYPE_CHECKING:
     from support_curation.config import PipelinePolicy
     from support_curation.storage import Storage
 
+
+class Thread(Protocol):
+    """What staging reads of any exported thread (a chat, a social thread)."""
+
+    @property
+    def customer_id(self) -> str | None: ...
+    @property
+    def ended_at(self) -> Any: ...
+    @property
+    def messages(self) -> Sequence[Any]: ...
+
+
+T = TypeVar("T", bound=Thread)
 SOURCE = CHAT
 LANDING_FOLDER = "chats"
 # an export file: any name ending .jsonl or .jsonl.gz, in any letter case
@@ -158,6 +172,22 @@ def _parse(line: bytes) -> ChatExport | str:
     return chat
 
 
+@dataclass(frozen=True)
+class ThreadExport(Generic[T]):
+    """One kind of thread export (chats, social threads): where its files land and how a line is read.
+
+    Every kind is read, placed by ``ended_at`` and staged the same way; only the folder, the line model
+    and three facts of a thread (its id, its channel, extra known identifiers) differ.
+    """
+
+    source: str
+    folder: str
+    parse: Callable[[bytes], T | str]
+    source_id: Callable[[T], str]
+    channel: Callable[[T], str | None]
+    extra_identifiers: Callable[[T], dict[str, list[str]] | None] = lambda _thread: None
+
+
 def extract_chats(
     landing: Storage,
     engine: Engine,
@@ -171,34 +201,62 @@ def extract_chats(
     chunk_size: int,
 ) -> ExtractBatch:
     """Stage every chat that ended in ``[start, end)``; customer and agent details come from the helpdesk."""
+    return extract_threads(
+        CHATS,
+        landing,
+        engine,
+        start=start,
+        end=end,
+        policy=policy,
+        hmac_key=hmac_key,
+        staging=staging,
+        prefix=prefix,
+        chunk_size=chunk_size,
+    )
+
+
+def extract_threads(
+    kind: ThreadExport[T],
+    landing: Storage,
+    engine: Engine,
+    *,
+    start: datetime,
+    end: datetime,
+    policy: PipelinePolicy,
+    hmac_key: str,
+    staging: Storage,
+    prefix: str,
+    chunk_size: int,
+) -> ExtractBatch:
+    """Stage every thread of one export kind that ended in ``[start, end)``."""
     batch = ExtractBatch(staging=staging, prefix=prefix, chunk_size=chunk_size, hmac_key=hmac_key)
     naive_tz = zone(policy.naive_timezone)
-    pending: list[tuple[str, ChatExport]] = []
+    pending: list[tuple[str, Any]] = []
 
-    def stage(pending: list[tuple[str, ChatExport]]) -> None:
+    def stage(pending: list[tuple[str, Any]]) -> None:
         with engine.connect() as conn:
             people = rows_by_key(
-                conn, customers, customers.c.customer_id, {c.customer_id for _, c in pending}
+                conn, customers, customers.c.customer_id, {t.customer_id for _, t in pending}
             )
-            staff_ids = {m.agent_id for _, c in pending for m in c.messages if m.agent_id}
+            staff_ids = {m.agent_id for _, t in pending for m in t.messages if m.agent_id}
             staff = rows_by_key(conn, agents, agents.c.agent_id, staff_ids)
-        for ref, chat in pending:
-            involved = sorted({m.agent_id for m in chat.messages if m.agent_id})
+        for ref, thread in pending:
+            involved = sorted({m.agent_id for m in thread.messages if m.agent_id})
             outcome = stage_conversation(
-                source=SOURCE,
-                source_id=chat.chat_id,
-                customer_id=chat.customer_id,
-                channel=CHAT,
-                turns=((m.sender, m.text) for m in chat.messages),
-                customer=people.get(chat.customer_id) if chat.customer_id else None,
+                source=kind.source,
+                source_id=kind.source_id(thread),
+                customer_id=thread.customer_id,
+                channel=kind.channel(thread),
+                turns=((m.sender, m.text) for m in thread.messages),
+                customer=people.get(thread.customer_id) if thread.customer_id else None,
                 agents=[staff[a] for a in involved if a in staff],
-                extra_identifiers=None,
+                extra_identifiers=kind.extra_identifiers(thread),
                 policy=policy,
                 hmac_key=hmac_key,
             )
-            batch.take(ref, outcome, chat.customer_id)
+            batch.take(ref, outcome, thread.customer_id)
 
-    for ref, owned, folder_day, parsed in _read(landing, start, end, batch, naive_tz):
+    for ref, owned, folder_day, parsed in _read(kind, landing, start, end, batch, naive_tz):
         if isinstance(parsed, str):
             if owned:
                 batch.quarantine_item(ref, parsed)
@@ -212,7 +270,7 @@ def extract_chats(
         if not start <= ended < end:
             if owned and abs((ended.date() - folder_day).days) > STRAGGLER_DAYS:
                 batch.quarantine_item(ref, MISFILED, parsed.customer_id)
-            continue  # another interval's chat: the run of its ended_at day finds it here
+            continue  # another interval's thread: the run of its ended_at day finds it here
         pending.append((ref, parsed))
         if len(pending) >= chunk_size:
             stage(pending)
@@ -223,14 +281,19 @@ def extract_chats(
 
 
 def _read(
-    landing: Storage, start: datetime, end: datetime, batch: ExtractBatch, naive_tz: tzinfo
-) -> Iterator[tuple[str, bool, date, ChatExport | str]]:
-    """``(ref, owned, folder day, chat or reason)`` for every non-blank line of every folder to read.
+    kind: ThreadExport[T],
+    landing: Storage,
+    start: datetime,
+    end: datetime,
+    batch: ExtractBatch,
+    naive_tz: tzinfo,
+) -> Iterator[tuple[str, bool, date, T | str]]:
+    """``(ref, owned, folder day, thread or reason)`` for every non-blank line of every folder to read.
 
     Files of this run's own folders that are misnamed or unreadable are quarantined here, as files.
     """
     for day, owned in _folders(start, end):
-        for key in landing.list(f"{LANDING_FOLDER}/{partition_name(day)}/"):
+        for key in landing.list(f"{kind.folder}/{partition_name(day)}/"):
             file_ref = opaque_ref(key)
             if not EXPORT_FILE.fullmatch(key.rsplit("/", 1)[-1]):
                 if owned:
@@ -240,7 +303,16 @@ def _read(
                 for number, line in enumerate(_file_lines(landing, key), start=1):
                     if not line.strip() or (not owned and _ends_elsewhere(line, start, end, naive_tz)):
                         continue
-                    yield f"{file_ref}:{number}", owned, day, _parse(line)
+                    yield f"{file_ref}:{number}", owned, day, kind.parse(line)
             except _UNREADABLE:
                 if owned:  # the lines read before the failure are counted already; the rest with the file
                     batch.quarantine_item(file_ref, UNREADABLE_FILE)
+
+
+CHATS: ThreadExport[ChatExport] = ThreadExport(
+    source=SOURCE,
+    folder=LANDING_FOLDER,
+    parse=_parse,
+    source_id=lambda chat: chat.chat_id,
+    channel=lambda _chat: CHAT,
+)
