@@ -17,7 +17,7 @@ from support_curation.redaction.analysis import Span
 from support_curation.redaction.values import normalise
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
 GENERIC = frozenset({"ID_NUMBER"})
 
@@ -41,6 +41,18 @@ def merge(spans: list[Span]) -> list[Span]:
     return merged
 
 
+def full_name_keys(texts: Sequence[str], spans: Sequence[Sequence[Span]]) -> dict[str, str]:
+    """Each part of a full name -> the full name's key: "Jane" and "Jane Doe" share one placeholder."""
+    full_name: dict[str, str] = {}
+    for text, text_spans in zip(texts, spans, strict=True):
+        for span in text_spans:
+            key = normalise(text[span.start : span.end])
+            if span.entity == "PERSON" and len(key.split()) > 1:
+                for part in key.split():
+                    full_name.setdefault(part, key)
+    return full_name
+
+
 def replace(
     texts: list[str], spans: list[list[Span]], names: Mapping[str, str]
 ) -> tuple[list[str], dict[str, int]]:
@@ -52,13 +64,7 @@ def replace(
     per_type: dict[str, int] = {}
     counts: dict[str, int] = {}
     # "Jane" and "Jane Doe" are one person wherever either comes first: parts point to the full name
-    full_name: dict[str, str] = {}
-    for text, text_spans in zip(texts, spans, strict=True):
-        for span in text_spans:
-            key = normalise(text[span.start : span.end])
-            if span.entity == "PERSON" and len(key.split()) > 1:
-                for part in key.split():
-                    full_name.setdefault(part, key)
+    full_name = full_name_keys(texts, spans)
     out = []
     for text, text_spans in zip(texts, spans, strict=True):
         pieces, last = [], 0

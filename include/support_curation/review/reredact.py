@@ -60,6 +60,7 @@ def redact_values(
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """The messages with every mention of the values (``{TYPE: [value, ...]}``) replaced, and how many
     placeholders of each kind were written. Messages without a mention come back unchanged."""
+    from support_curation.redaction.placeholders import full_name_keys
     from support_curation.redaction.values import normalise
 
     names = placeholder_names or {}
@@ -74,13 +75,7 @@ def redact_values(
         for match in PLACEHOLDER.finditer(text):
             numbers[match.group(1)] = max(numbers.get(match.group(1), 0), int(match.group(2)))
     # "Jane" and "Jane Doe" are one person: parts point to the full name, as the redactor does it
-    full_name: dict[str, str] = {}
-    for text, text_spans in zip(texts, spans, strict=True):
-        for span in text_spans:
-            key = normalise(text[span.start : span.end])
-            if span.entity == "PERSON" and len(key.split()) > 1:
-                for part in key.split():
-                    full_name.setdefault(part, key)
+    full_name = full_name_keys(texts, spans)
     placeholders: dict[tuple[str, str], str] = {}
     counts: dict[str, int] = {}
     out = []
