@@ -42,6 +42,13 @@ def is_partition_name(name: str) -> bool:
     return name.startswith(PARTITION_PREFIX)
 
 
+def partition_day(name: str) -> date:
+    """The day of a ``dt=YYYY-MM-DD`` partition name; ValueError for any other name."""
+    if not is_partition_name(name):
+        raise ValueError("not a partition name")
+    return date.fromisoformat(name.removeprefix(PARTITION_PREFIX))
+
+
 def area_prefix(area: Area, dataset: str) -> str:
     """``<area>/<dataset>/``: where to list one dataset's partitions in one area."""
     return f"{area}/{dataset}/"

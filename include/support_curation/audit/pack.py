@@ -21,17 +21,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from support_curation import publish
 from support_curation.audit import datacard, representation
 from support_curation.audit.aggregates import MANIFEST as AGGREGATES_MANIFEST
 from support_curation.audit.publication import CHARTS, REPRESENTATION, RISK, policy_hashes
-from support_curation.layout import PARTITION_PREFIX, Area, PartitionRef
+from support_curation.layout import Area, PartitionRef, partition_day
 from support_curation.lifecycle.audit import AUDIT_PREFIX as ENFORCEMENT_PREFIX
 
 if TYPE_CHECKING:
+    from datetime import date
     from pathlib import Path
 
     from support_curation.config import PipelinePolicy
@@ -42,10 +42,6 @@ CHECKSUMS = "SHA256SUMS"
 
 class PackError(RuntimeError):
     """The pack cannot be written (e.g. the folder is not empty). Message: paths and counts only."""
-
-
-def _day(partition: str) -> date:
-    return date.fromisoformat(partition.removeprefix(PARTITION_PREFIX))
 
 
 def _entry_in_window(entry: dict[str, Any], partitions: set[str], start: date, end: date) -> bool:
@@ -59,7 +55,9 @@ def collect(
 ) -> dict[str, bytes]:
     """Relative path -> bytes of everything the pack holds (without the checksum list)."""
     files: dict[str, bytes] = {}
-    partitions = [p for p in publish.published_partitions(storage, dataset) if start <= _day(p) <= end]
+    partitions = [
+        p for p in publish.published_partitions(storage, dataset) if start <= partition_day(p) <= end
+    ]
     reports, manifests, risks = [], [], []
     for partition in partitions:
         ref = PartitionRef(dataset, partition)

@@ -22,7 +22,7 @@ import json
 import logging
 import tempfile
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,7 @@ from support_curation import publish
 from support_curation.audit import aggregates, charts, datacard, representation, risk
 from support_curation.audit.groups import merge_groups, record_groups
 from support_curation.audit.indirect import IndirectScan
-from support_curation.layout import PARTITION_PREFIX, Area, PartitionRef, area_prefix, partitions_in
+from support_curation.layout import Area, PartitionRef, area_prefix, partition_day, partitions_in
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -50,10 +50,6 @@ Row = tuple[dict[str, Any], str]
 
 def audit_key(ref: PartitionRef, name: str) -> str:
     return ref.key(Area.AUDIT, name)
-
-
-def _day(partition: str) -> date:
-    return date.fromisoformat(partition.removeprefix(PARTITION_PREFIX))
 
 
 def _sha256_file(path: Path) -> str:
@@ -102,14 +98,14 @@ def previous_reports(
     storage: Storage, ref: PartitionRef, window_days: int
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """Representation reports of the released partitions in the trailing window (oldest first)."""
-    day = _day(ref.partition)
+    day = partition_day(ref.partition)
     earliest = day - timedelta(days=window_days)
     released = set(publish.published_partitions(storage, ref.dataset))
     grouped = partitions_in(storage.list(area_prefix(Area.AUDIT, ref.dataset)), Area.AUDIT, ref.dataset)
     names, reports = [], []
     for partition in sorted(grouped):
         key = audit_key(PartitionRef(ref.dataset, partition), REPRESENTATION)
-        if partition in released and key in grouped[partition] and earliest <= _day(partition) < day:
+        if partition in released and key in grouped[partition] and earliest <= partition_day(partition) < day:
             names.append(partition)
             reports.append(json.loads(storage.get_bytes(key)))
     return names, reports
@@ -240,7 +236,7 @@ def publish_audited(
     agg_manifest = aggregates.publish_aggregates(
         storage,
         ref,
-        day=_day(partition).isoformat(),
+        day=partition_day(partition).isoformat(),
         dimensions=agg_dims,
         cells=cells,
         k_min=audit_policy.k_min,

@@ -7,13 +7,14 @@ them hold something derived from that day's conversations, so all of them expire
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from support_curation import publish
-from support_curation.layout import PARTITION_PREFIX, Area, PartitionRef, area_prefix, partitions_in
+from support_curation.layout import Area, PartitionRef, area_prefix, partition_day, partitions_in
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from support_curation.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -24,10 +25,8 @@ UNMANAGED_AREAS = (Area.QUARANTINE, Area.REVIEW, Area.REPORTS)
 
 def partition_date(partition: str) -> date | None:
     """The day of a ``dt=YYYY-MM-DD`` partition (None for any other name)."""
-    if not partition.startswith(PARTITION_PREFIX):
-        return None
     try:
-        return date.fromisoformat(partition.removeprefix(PARTITION_PREFIX))
+        return partition_day(partition)
     except ValueError:
         return None
 

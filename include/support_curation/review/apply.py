@@ -21,13 +21,13 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from support_curation import consent, publish
-from support_curation.layout import Area, PartitionRef
+from support_curation.layout import Area, PartitionRef, partition_day
 from support_curation.records import subject_id
 from support_curation.review import items
 from support_curation.review.leak import LeakEstimate, release_status
@@ -99,7 +99,7 @@ def blocked_items(ctx: Context, candidates: list[dict[str, Any]], partition: str
     if ctx.helpdesk is None:
         raise RuntimeError("approving unpublished items needs the consent ledger (helpdesk database)")
     subjects = {i["subject"] for i in candidates}
-    day = datetime.fromisoformat(partition.removeprefix("dt=")).replace(tzinfo=UTC)
+    day = datetime.combine(partition_day(partition), time.min, tzinfo=UTC)
     with ctx.helpdesk.connect() as conn:
         erased_ids = set(conn.scalars(select(erasure_requests.c.customer_id)))
         changed_ids = set(

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from support_curation.layout import partition_day
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -81,7 +83,7 @@ def trend_charts(summaries: list[dict[str, Any]], days: int = 30) -> list[Chart]
     for summary in summaries:
         if summary["counts"]["extracted"] is None or summary.get("counts_from") == "dry run":
             continue  # trends show what was published; a dry run's counts are not the day's outcome
-        per_day[date.fromisoformat(summary["partition"].removeprefix("dt="))] = summary
+        per_day[partition_day(summary["partition"])] = summary
     if not per_day:
         return []
     window = days_back(max(per_day), days)

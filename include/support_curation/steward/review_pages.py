@@ -27,6 +27,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from support_curation.layout import is_partition_name
 from support_curation.review import items as review_items
 from support_curation.review.names import MISSED_TYPES, Action, Kind
 from support_curation.review.reredact import PLACEHOLDER
@@ -143,7 +144,7 @@ def queue_page(
     from support_curation.review.report import leak_report
 
     waiting = review_items.list_items(
-        storage, ds, partition=partition if partition and partition.startswith("dt=") else None, kind=kind
+        storage, ds, partition=partition if partition and is_partition_name(partition) else None, kind=kind
     )
     grouped: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for item in waiting:
