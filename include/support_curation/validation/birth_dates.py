@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from support_curation.validation.detectors import count_mentions
+
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
@@ -41,9 +43,4 @@ def count_birth_dates(text: str) -> int:
         return 0
     spans = {m.span("date") for m in _BEFORE.finditer(text)}
     spans |= {m.span("date") for m in _AFTER.finditer(text)}
-    count, end = 0, -1
-    for start, stop in sorted(spans):
-        if start >= end:
-            count += 1
-        end = max(end, stop)
-    return count
+    return count_mentions(spans)

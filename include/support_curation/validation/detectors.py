@@ -67,6 +67,16 @@ _IBAN_LENGTHS: dict[str, int] = {
 _TRUNK_REGIONS: tuple[str, ...] = ("GB", "DE", "FR", "IT", "NL", "BE", "AT", "CH", "IE")
 
 
+def count_mentions(spans: Iterable[tuple[int, int]]) -> int:
+    """Mentions among character spans: overlapping spans (two detectors' views of one value) count once."""
+    count, end = 0, -1
+    for start, stop in sorted(spans):
+        if start >= end:
+            count += 1
+        end = max(end, stop)
+    return count
+
+
 def luhn_valid(digits: str) -> bool:
     """ISO/IEC 7812 check digit (``digits`` holds digits only)."""
     total = 0

@@ -26,6 +26,8 @@ import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from support_curation.validation.detectors import count_mentions
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
@@ -243,12 +245,7 @@ def _count(doc: Any) -> int:
     spans.update(_full_name_spans(doc))
     spans.update(_cue_spans(doc))
     # overlapping spans are one mention ("Jane Doe" from NER and the list, "Jane" from a cue)
-    count, end = 0, -1
-    for start, stop in sorted(spans):
-        if start >= end:
-            count += 1
-        end = max(end, stop)
-    return count
+    return count_mentions(spans)
 
 
 _WORD_NEXT_TO_PERSON = (

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from support_curation.validation.detectors import count_mentions
 from support_curation.validation.names import zipf
 
 ORDINARY_ZIPF = 3.0  # a word this frequent in English is that word, not a street
@@ -125,15 +126,6 @@ def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text)]
 
 
-def _merge_count(spans: list[tuple[int, int]]) -> int:
-    count, end = 0, -1
-    for start, stop in sorted(spans):
-        if start >= end:
-            count += 1
-        end = max(end, stop)
-    return count
-
-
 def count_addresses(text: str) -> int:
     """Street addresses (house number and street, in English, Germanic or Romance order, or a PO box)."""
     if not any(ch.isdigit() for ch in text):
@@ -145,7 +137,7 @@ def count_addresses(text: str) -> int:
     spans += [
         m.span() for m in _AMBIGUOUS_COMPOUND.finditer(text) if zipf(m.group("word").lower()) < ORDINARY_ZIPF
     ]
-    return _merge_count(spans)
+    return count_mentions(spans)
 
 
 def count_postcodes(text: str) -> int:
@@ -156,4 +148,4 @@ def count_postcodes(text: str) -> int:
     for pattern in (_UK_POSTCODE, _US_ZIP, _ZIP_PLUS4, _EU_POSTCODE):
         spans += _spans(pattern, text)
     spans += [m.span("code") for m in _POSTCODE_CUE.finditer(text)]
-    return _merge_count(spans)
+    return count_mentions(spans)
