@@ -9,14 +9,13 @@ rarely uses it as a word; after a cue, or beside a first name, the lists decide.
 
 from __future__ import annotations
 
-import importlib
 from functools import cache, lru_cache
 
 import regex
 
 from support_curation.redaction.analysis import Span
 from support_curation.redaction.locales import LOCALES
-from support_curation.redaction.names import _fold, is_first_name, is_last_name
+from support_curation.redaction.names import _fold, is_first_name, is_last_name, locale_name_lists
 
 F = regex.IGNORECASE | regex.V1
 WORD = regex.compile(r"[\p{L}][\p{L}'’\-]*", regex.V1)
@@ -114,34 +113,14 @@ def frequency(word: str, language: str) -> float:
     return zipf_frequency(word, language)
 
 
-@cache
-def _locale_lists(faker_locale: str) -> tuple[frozenset[str], frozenset[str]]:
-    provider = importlib.import_module(f"faker.providers.person.{faker_locale}").Provider
-    first: set[str] = set()
-    last: set[str] = set()
-    for attr, target in (
-        ("first_names", first),
-        ("first_names_male", first),
-        ("first_names_female", first),
-        ("last_names", last),
-    ):
-        names = getattr(provider, attr, ())
-        if isinstance(names, (list, tuple, dict, set, frozenset)):
-            for name in names:
-                for part in str(name).replace("-", " ").split():
-                    if part.isalpha() and len(part) >= 2:
-                        target.add(_fold(part))
-    return frozenset(first), frozenset(last)
-
-
 def first_name(word: str, language: str) -> bool:
     if "-" in word.strip("-"):
         return all(first_name(p, language) for p in word.split("-") if p)
-    return _fold(word) in _locale_lists(LOCALES[language].faker)[0] or is_first_name(word)
+    return _fold(word) in locale_name_lists(LOCALES[language].faker)[0] or is_first_name(word)
 
 
 def last_name(word: str, language: str) -> bool:
-    return _fold(word) in _locale_lists(LOCALES[language].faker)[1] or is_last_name(word)
+    return _fold(word) in locale_name_lists(LOCALES[language].faker)[1] or is_last_name(word)
 
 
 def listed(word: str, language: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from support_curation.redaction.frequency import ZIPF, word_frequency
 
@@ -59,20 +59,31 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str]]:
     for module in pkgutil.iter_modules(person.__path__):
         if module.name.split("_")[0] in _SKIP_LOCALES:
             continue
-        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
-        for attr, target in (
-            ("first_names", first),
-            ("first_names_male", first),
-            ("first_names_female", first),
-            ("last_names", last),
-        ):
-            names = getattr(provider, attr, ())
-            if not isinstance(names, (list, tuple, dict, set, frozenset)):
-                continue  # some locales compute their lists (properties): skip those
-            for name in names:
-                for part in str(name).replace("-", " ").split():
-                    if part.isalpha() and len(part) >= 2:
-                        target.add(_fold(part))
+        locale_first, locale_last = locale_name_lists(module.name)
+        first |= locale_first
+        last |= locale_last
+    return frozenset(first), frozenset(last)
+
+
+@cache
+def locale_name_lists(faker_locale: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, last names) of one Faker locale, accent-folded and lower-cased, as name parts."""
+    provider = importlib.import_module(f"faker.providers.person.{faker_locale}").Provider
+    first: set[str] = set()
+    last: set[str] = set()
+    for attr, target in (
+        ("first_names", first),
+        ("first_names_male", first),
+        ("first_names_female", first),
+        ("last_names", last),
+    ):
+        names = getattr(provider, attr, ())
+        if not isinstance(names, (list, tuple, dict, set, frozenset)):
+            continue  # some locales compute their lists (properties): skip those
+        for name in names:
+            for part in str(name).replace("-", " ").split():
+                if part.isalpha() and len(part) >= 2:
+                    target.add(_fold(part))
     return frozenset(first), frozenset(last)
 
 
