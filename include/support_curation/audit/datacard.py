@@ -199,4 +199,5 @@ def render_card(
         risk=risk,
         aggregates=aggregates,
         limitations=LIMITATIONS,
+        amendments=len(manifest.get("amendments") or []),
     )

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Engine
 
+    from support_curation.config import PipelinePolicy
     from support_curation.storage import Storage
 
 REMOVAL_REASON = "consent_enforcement"
@@ -42,6 +43,8 @@ class Enforcement:
     retention_days: int
     scope_by_channel: Mapping[str, str]
     policy: dict[str, str]  # audit.policy_ref
+    # the audit rules an amended partition must pass again (None: the settings' policy, when needed)
+    pipeline_policy: PipelinePolicy | None = None
 
     @classmethod
     def from_settings(cls) -> Enforcement:
@@ -59,6 +62,7 @@ class Enforcement:
             retention_days=policy.retention.days,
             scope_by_channel=dict(policy.scope_by_channel),
             policy=audit.policy_ref(policy.version, policy.sha256),
+            pipeline_policy=policy,
         )
 
     def plan(
@@ -91,6 +95,7 @@ class Enforcement:
             self.policy["version"],
             scopes=plan["scopes"],
             scope_by_channel=self.scope_by_channel,
+            policy=self.pipeline_policy,
         )
 
     def record(
@@ -153,6 +158,7 @@ def remove_everywhere(
     *,
     scopes: Mapping[str, list[str]] | None = None,
     scope_by_channel: Mapping[str, str] | None = None,
+    policy: PipelinePolicy | None = None,
 ) -> dict[str, Any]:
     """Every trace of these subjects that may still be used: training records, review items, quarantine.
 
@@ -173,6 +179,7 @@ def remove_everywhere(
             policy_version,
             scopes=scopes,
             scope_by_channel=scope_by_channel,
+            policy=policy,
         ),
         "review_items": remove_subjects_from_review(output, dataset, subject_hashes),
         "quarantine": quarantine.remove_subjects_from_quarantine(output, dataset, erased),

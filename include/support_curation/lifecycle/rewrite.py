@@ -15,12 +15,14 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from support_curation import publish
+from support_curation.audit import amend
 from support_curation.layout import PartitionRef
 from support_curation.sources.contract import scope_for
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterator, Mapping
 
+    from support_curation.config import PipelinePolicy
     from support_curation.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ def remove_subjects(
     *,
     scopes: Mapping[str, Collection[str]] | None = None,
     scope_by_channel: Mapping[str, str] | None = None,
+    policy: PipelinePolicy | None = None,
 ) -> list[dict[str, Any]]:
     """Rewrite every published partition that holds any of these subjects, without their records.
 
@@ -51,6 +54,9 @@ def remove_subjects(
     whose subject index names a subject, and that have something to drop, are rewritten, so a second run
     is a no-op. The manifest keeps its provenance and gains an ``amendments`` entry, and its counts still
     reconcile (the removed records move from ``published`` to ``excluded["removed:<reason>"]``).
+    An audited partition passes the publish-time audit again (:func:`amend.republish`, with ``policy``,
+    by default the settings' one): smaller groups may need more generalising or suppression, and its
+    ``_datacard.md`` is written again from the new contents.
     """
     wanted = set(subject_hashes)
     changed: list[dict[str, Any]] = []
@@ -69,6 +75,7 @@ def remove_subjects(
                 scopes or {},
                 scope_by_channel or {},
                 {"reason": reason, "policy_version": policy_version},
+                policy,
             )
         if entry:
             changed.append(entry)
@@ -82,6 +89,7 @@ def _remove_from(
     scopes: Mapping[str, Collection[str]],
     scope_by_channel: Mapping[str, str],
     why: dict[str, str],
+    policy: PipelinePolicy | None,
 ) -> dict[str, Any] | None:
     index = publish.read_subject_index(storage, ref.dataset, ref.partition)
     hit = wanted & index.keys()
@@ -97,7 +105,7 @@ def _remove_from(
         return None
     subjects = sum(1 for subject in hit if drop.intersection(index[subject]))
     republish_without(
-        storage, ref, manifest, index, drop, {**why, "removed": len(drop), "subjects": subjects}
+        storage, ref, manifest, index, drop, {**why, "removed": len(drop), "subjects": subjects}, policy
     )
     log.info("removed %d records of %d subjects from %s", len(drop), subjects, ref.partition)
     return {"partition": ref.partition, "removed": len(drop)}
@@ -110,6 +118,7 @@ def republish_without(
     index: dict[str, list[str]],
     drop: set[str],
     amendment: dict[str, Any],
+    policy: PipelinePolicy | None = None,
 ) -> None:
     """Publish the partition again without the ``drop`` record ids, recording why in its manifest."""
     owner = {rid: subject for subject, rids in index.items() for rid in rids}
@@ -132,15 +141,16 @@ def republish_without(
     if "entities" in manifest:
         # filled while the rows stream: publish_partition writes the manifest only after the last row
         metadata["entities"] = kept_entities
-    # the original validation result stays: removing records cannot add personal data to the rest
-    publish.publish_partition(
+    # the original validation result stays: removing records cannot add personal data to the rest; the
+    # k-anonymity rule is checked again (smaller groups), and a removal is mandatory: never refused
+    amend.republish(
         storage,
         dataset=ref.dataset,
         partition=ref.partition,
         rows=rows(),
-        hmac_key="",  # unused: the rows carry the index's hashes
         metadata=metadata,
-        subjects_hashed=True,
+        policy=policy,
+        mandatory=True,
     )
 
 

@@ -6,12 +6,15 @@ For each partition with decisions not applied yet:
    redacted text under the marked span, never from the log) and the last decision says what happens;
 2. review items to be published are checked against the consent ledger and the erasure requests: one
    whose customer was erased, or whose consent no longer holds, is never published by an approval;
-3. the partition is rewritten through ``publish.publish_partition`` (new content-addressed files, then the
-   manifest switch), as the enforcement DAG rewrites it: approved items added, excluded samples dropped,
-   every record (and every pending item) with each marked value redacted at all its mentions;
-   the manifest's counts move (``quarantined.<kind>`` -> ``published`` or ``excluded.reviewer:<reason>``)
-   and must still reconcile; its ``review`` block gets the outcomes, the leak estimate and the missed types;
-   its ``status`` follows the release policy;
+3. the partition is rewritten through ``audit.amend.republish``, as the enforcement DAG rewrites it:
+   approved items added, excluded samples dropped, every record (and every pending item) with each
+   marked value redacted at all its mentions; the publish-time k-anonymity rule runs again on the new
+   contents and the card is written again (an amendment that cannot meet ``k_min`` is refused:
+   ``KAnonymityNotMet``, nothing written, the decisions stay pending); then ``publish.publish_partition``
+   writes new content-addressed files and switches the manifest. The manifest's counts move
+   (``quarantined.<kind>`` -> ``published`` or ``excluded.reviewer:<reason>``) and must still reconcile;
+   its ``review`` block gets the outcomes, the leak estimate and the missed types; its ``status``
+   follows the release policy;
 4. the items' states are written, then the decisions are marked applied (a rerun after a failure finds
    the outcomes in the manifest and only finishes the bookkeeping).
 """
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from support_curation import consent, publish
+from support_curation.audit import amend
 from support_curation.layout import Area, PartitionRef, partition_day
 from support_curation.records import subject_id
 from support_curation.review import items
@@ -420,14 +424,15 @@ def _rewrite(
     metadata["amendments"] = [*metadata.get("amendments", []), amendment]
     if "entities" in manifest:
         metadata["entities"] = entities  # filled while the rows stream, as lifecycle does
-    written = publish.publish_partition(
+    # approved items arrive with their fine-grained quasi-identifiers and exclusions shrink groups: an
+    # audited partition passes the publish-time audit again (card included), or nothing is written
+    written = amend.republish(
         ctx.storage,
         dataset=ctx.dataset,
         partition=partition,
         rows=rows(),
-        hmac_key="",  # unused: the rows carry the subject index's hashes
         metadata=metadata,
-        subjects_hashed=True,
+        policy=ctx.policy,
     )
     return written.body
 

@@ -373,3 +373,70 @@ def test_a_rerun_of_the_interval_gets_the_decisions_back(world):
     assert states[first["item"]] == "published" and states[audit[2]["item"]] == "excluded"
     assert states[audit[0]["item"]] == "approved"
     assert apply.reapply_partition(world.context(), REF.partition)["rounds"] == 0  # nothing left to do
+
+
+class AuditedWorld(World):
+    """The same partition published as the pipeline does it: through the publish-time audit (k_min 3)."""
+
+    def publish(self) -> None:
+        from types import SimpleNamespace
+
+        from support_curation.audit.groups import count_groups
+        from support_curation.audit.publication import publish_audited
+
+        rp = ReviewPublication(self.policy, REF, published=10, review_required=3)
+        rows = ((r["record"], r["customer_id"]) for r in rp.observe(self.published_rows))
+        staged = [r["record"] for r in self.published_rows]
+        granted = [SimpleNamespace(granted=True, notice_version="v1") for _ in staged]
+        publish_audited(
+            self.storage,
+            self.policy,
+            [{"groups": count_groups(staged, granted)}],
+            dataset=DATASET,
+            partition=REF.partition,
+            rows=rows,
+            hmac_key=KEY,
+            metadata={
+                "counts": {
+                    "extracted": 13,
+                    "published": 10,
+                    "excluded": {},
+                    "quarantined": {"review_required": 3},
+                },
+                "entities": {"ID_NUMBER": 10, "PERSON": 10},
+                "policy_version": "pipeline-v1+redaction-v1",
+                "validation": {"success": True, "summary": {}},
+            },
+            publish_partition=rp.publish_partition,
+        )
+        self.queued = rp.queue(
+            self.storage, hmac_key=KEY, review_rows=self.review_rows, queued_at=DAY + timedelta(days=1)
+        )
+
+
+def test_an_audited_partition_keeps_k_anonymity_and_its_card_after_decisions(tmp_path):
+    """An approved item is the only e-mail about a vulnerability: published as it is, it would be a group
+    of one. The amendment passes the publish-time audit again, and the card beside the manifest stays."""
+    from support_curation.audit import risk
+    from support_curation.audit.datacard import CARD
+    from support_curation.layout import Area
+
+    base = _policy()
+    policy = base.model_copy(
+        update={"audit": base.audit.model_copy(update={"k_min": 3, "indirect_ner": False})}
+    )
+    world = AuditedWorld(tmp_path, policy)
+    assert world.manifest()["audit"]["suppressed"] == 0
+    first = sorted(world.items("review_required"), key=lambda i: i["record_id"])[0]
+    world.decide(first, action="approve")
+    (summary,) = apply.apply_all(world.context())
+    assert summary["outcomes"] == {"published": 1}
+    manifest, records = world.manifest(), world.records()
+    assert risk.min_k(records, policy.audit.quasi_identifiers) >= 3
+    assert first["record_id"] not in {r["record_id"] for r in records}  # suppressed: no group to hide in
+    assert manifest["counts"]["excluded"] == {"k_anonymity": 1}
+    assert manifest["amendments"][-1]["k_anonymity"] == {"generalised": 0, "suppressed": 1}
+    assert _reconciles(manifest) and publish.verify_partition(world.storage, DATASET, REF.partition)
+    card = world.storage.get_bytes(REF.key(Area.TRAINING, CARD)).decode()
+    assert f"**Records:** {manifest['records']} conversations" in card
+    assert "| excluded | k_anonymity | 1 |" in card
