@@ -241,13 +241,61 @@ def consent_join(extracts: Sequence[dict[str, Any]], rt: Runtime) -> list[dict[s
             write_jsonl_gz(rt.staging, key, keep)
         # group counts (segment, language, channel, source) ride along for the representation audit
         groups = count_groups(conversations, decisions)
-        results.append({"chunk": key, "consented": len(keep), "excluded": excluded, "groups": groups})
+        result = {"chunk": key, "consented": len(keep), "excluded": excluded, "groups": groups}
+        if ledger_errors := _ledger_errors(decisions):
+            result["ledger_errors"] = ledger_errors
+        results.append(result)
     log.info(
         "consent: kept %d conversations, excluded %s",
         sum(r["consented"] for r in results),
         _sum_counts(results, "excluded"),
     )
     return results
+
+
+def _ledger_errors(decisions: Sequence[consent.ConsentDecision]) -> dict[str, Any] | None:
+    """Conversations of a chunk decided with impossible ledger events set aside; None when there are none.
+
+    Opaque event references only (``cev:<sha256 prefix>``), so the day can count distinct events
+    across chunks; the excluded ones by the reason they are already counted under.
+    """
+    affected = [d for d in decisions if d.ledger_errors]
+    if not affected:
+        return None
+    excluded: dict[str, int] = {}
+    for decision in affected:
+        if not decision.granted:
+            excluded = add_counts(excluded, {decision.reason or "no_consent": 1})
+    return {
+        "refs": sorted({ref for d in affected for ref in d.ledger_errors}),
+        "conversations": len(affected),
+        "excluded": excluded,
+    }
+
+
+def _day_ledger_errors(
+    consented: Sequence[dict[str, Any]], excluded: dict[str, int]
+) -> dict[str, Any] | None:
+    """The interval's consent-ledger errors for its counts: a breakdown inside the existing buckets.
+
+    They add no bucket (each conversation is already counted as published, excluded by its reason or
+    quarantined), so ``extracted = published + excluded + quarantined`` is untouched; raises when a
+    chunk claims more such exclusions under a reason than the interval excluded for it.
+    """
+    stages = [c["ledger_errors"] for c in consented if c.get("ledger_errors")]
+    if not stages:
+        return None
+    by_reason = _sum_counts(stages, "excluded")
+    over = sorted(reason for reason, n in by_reason.items() if n > excluded.get(reason, 0))
+    if over:
+        raise CountsDoNotReconcile(f"consent ledger errors exceed the exclusions for: {', '.join(over)}")
+    conversations = sum(int(s["conversations"]) for s in stages)
+    return {
+        "events": len({ref for s in stages for ref in s.get("refs", [])}),
+        "conversations": conversations,
+        "kept": conversations - sum(by_reason.values()),
+        "excluded": by_reason,
+    }
 
 
 def _sum_counts(stages: Iterable[dict[str, Any]], field: str) -> dict[str, int]:
@@ -553,13 +601,18 @@ def reconcile(
     accounted = published + sum(excluded.values()) + sum(quarantined.values())
     if accounted != extracted:
         raise CountsDoNotReconcile(f"extracted {extracted} but accounted for {accounted}")
-    return {
+    counts: dict[str, Any] = {
         "extracted": extracted,
         "extracted_by_source": {e["source"]: e["extracted"] for e in extracts},
         "published": published,
         "excluded": excluded,
         "quarantined": quarantined,
     }
+    # future-dated consent events that decided some of the day's conversations: shown where the day's
+    # counts are read (manifest, run status), not only in the enforcement audit
+    if ledger_errors := _day_ledger_errors(consented, excluded):
+        counts["consent_ledger_errors"] = ledger_errors
+    return counts
 
 
 def publish_interval(
