@@ -114,3 +114,39 @@ def test_ledger_error_counts_that_exceed_their_reason_do_not_reconcile(joined) -
     redacted = [{"chunk": "r", "records": 3, "excluded": {}, "quarantined": {}}]
     with pytest.raises(pipeline.CountsDoNotReconcile, match="ledger"):
         pipeline.reconcile(extracts, tampered, redacted)
+
+
+def test_the_dataset_card_states_them(joined, tmp_path) -> None:
+    from types import SimpleNamespace
+
+    from support_curation.audit.datacard import CARD
+    from support_curation.audit.groups import count_groups
+    from support_curation.audit.publication import publish_audited
+    from support_curation.layout import Area, PartitionRef
+    from support_curation.storage import open_storage
+
+    rt, extracts, consented = joined
+    counts = pipeline.reconcile(
+        extracts, consented, [{"chunk": "r", "records": 3, "excluded": {}, "quarantined": {}}]
+    )
+    policy = rt.policy.model_copy(
+        update={"audit": rt.policy.audit.model_copy(update={"k_min": 1, "indirect_ner": False})}
+    )
+    records = [
+        {"record_id": f"r{n}", "source": "tickets", "channel": "email", "messages": [], "flags": []}
+        for n in range(3)
+    ]
+    storage = open_storage(str(tmp_path / "lake"))
+    granted = [SimpleNamespace(granted=True, notice_version="v1") for _ in records]
+    publish_audited(
+        storage,
+        policy,
+        [{"groups": count_groups(records, granted)}],
+        dataset="ds",
+        partition="dt=2024-03-04",
+        rows=[(r, f"subject-{n}") for n, r in enumerate(records)],
+        hmac_key=HMAC_KEY,
+        metadata={"counts": counts, "policy_version": "p+r", "validation": {"success": True, "summary": {}}},
+    )
+    card = storage.get_bytes(PartitionRef("ds", "dt=2024-03-04").key(Area.TRAINING, CARD)).decode()
+    assert "4 conversation(s) were decided with 3 consent-ledger\nevent(s) dated in the future" in card

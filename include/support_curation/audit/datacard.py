@@ -200,4 +200,5 @@ def render_card(
         aggregates=aggregates,
         limitations=LIMITATIONS,
         amendments=len(manifest.get("amendments") or []),
+        ledger_errors=counts.get("consent_ledger_errors"),
     )
