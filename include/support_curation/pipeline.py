@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import tempfile
 import traceback
 import uuid
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy.exc import StatementError
 
 from support_curation import consent
@@ -50,6 +48,7 @@ from support_curation.sources.social_exports import extract_social
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
+    import pandas as pd
     from sqlalchemy import Engine
 
     from support_curation.config import PipelinePolicy, Settings
@@ -425,7 +424,12 @@ def _review_rows(rt: Runtime, redacted: Iterable[dict[str, Any]]) -> Iterable[di
 
 
 def validate(
-    redacted: Sequence[dict[str, Any]], rt: Runtime, *, dry_run: bool = False, run_id: str | None = None
+    redacted: Sequence[dict[str, Any]],
+    rt: Runtime,
+    *,
+    dry_run: bool = False,
+    run_id: str | None = None,
+    chunk_rows: int | None = None,
 ) -> dict[str, Any]:
     """Run the expectation suites on the batch; publish the report; quarantine what fails.
 
@@ -433,27 +437,27 @@ def validate(
     review) and the rest of the batch goes on; if more than the policy's ``max_residual_rate`` of the
     batch is flagged, the redactor is presumed broken and the whole batch is quarantined, as is any
     batch that fails another suite. A dry run writes its report beside the published one
-    (``dry_run/``) and leaves the quarantine and the review queue alone.
+    (``dry_run/``) and leaves the quarantine and the review queue alone. ``chunk_rows``: records per
+    GX run (default ``validation.chunked.CHUNK_ROWS``); the outcome does not depend on it.
     """
-    from support_curation.validation import build_validation_frame, validate_batch
+    from support_curation.validation.chunked import validate_chunks
 
-    # The frame holds counts per record, not text: built chunk by chunk, memory stays small.
-    frames = [
+    # Each staged chunk becomes a frame of counts per record (no text); GX validates them in frames of
+    # chunk_rows and the results are merged, so memory stays flat however many records the day has.
+    frames = (
         _validation_frame(rt, list(read_jsonl_gz(rt.staging, r["chunk"]))) for r in redacted if r["chunk"]
-    ]
-    frame = pd.concat(frames, ignore_index=True) if frames else build_validation_frame([], {}, {})
-    records = len(frame)
-    with tempfile.TemporaryDirectory(prefix="curation-report-") as tmp:
-        outcome = validate_batch(
-            frame,
-            policy_version=rt.policy_version,
-            min_records=rt.policy.validation.min_records,
-            max_records=rt.policy.validation.max_records,
-            report_dir=Path(tmp),
-            run_name=rt.interval.partition,
-            max_residual_rate=rt.policy.validation.max_residual_rate,
-        )
-        report_uri = _publish_report(rt, outcome, records=records, dry_run=dry_run, run_id=run_id)
+    )
+    outcome = validate_chunks(
+        frames,
+        policy_version=rt.policy_version,
+        min_records=rt.policy.validation.min_records,
+        max_records=rt.policy.validation.max_records,
+        run_name=rt.interval.partition,
+        max_residual_rate=rt.policy.validation.max_residual_rate,
+        **({"chunk_rows": chunk_rows} if chunk_rows else {}),
+    )
+    records = outcome.records
+    report_uri = _publish_report(rt, outcome, records=records, dry_run=dry_run, run_id=run_id)
     result = {
         "success": outcome.success,
         "records": records,
@@ -520,27 +524,31 @@ def _quarantine_residual(
     if not residual:
         rt.output.delete([quarantine_key])  # a rerun that flags nothing supersedes an earlier one
         return None
-    rows = [r for r in _redacted_rows(rt, redacted) if r["record"]["record_id"] in residual]
-    write_jsonl_gz(
-        rt.output,
-        quarantine_key,
-        (
-            {
-                "record_id": r["record"]["record_id"],
-                "reason": residual_reason(residual[r["record"]["record_id"]]),
-                "detectors": residual[r["record"]["record_id"]],  # counts per detector, never values
-                "subject": subject_id(rt.hmac_key, r["customer_id"]),
+    queued_at = datetime.now(tz=UTC)  # shown to stewards only; no decision depends on it
+
+    def references() -> Iterable[dict[str, Any]]:
+        # one pass over the staged rows, one flagged row in memory at a time: its review item is
+        # queued as its reference is written (up to max_residual_rate of the day: too many to hold)
+        for r in _redacted_rows(rt, redacted):
+            record_id = r["record"]["record_id"]
+            if record_id not in residual:
+                continue
+            subject = subject_id(rt.hmac_key, r["customer_id"])
+            queue_records(
+                rt.output,
+                rt.interval.ref,
+                kind=Kind.RESIDUAL_PII,
+                rows=[(r["record"], subject, r.get("scope"))],
+                queued_at=queued_at,
+            )
+            yield {
+                "record_id": record_id,
+                "reason": residual_reason(residual[record_id]),
+                "detectors": residual[record_id],  # counts per detector, never values
+                "subject": subject,
             }
-            for r in rows
-        ),
-    )
-    queue_records(
-        rt.output,
-        rt.interval.ref,
-        kind=Kind.RESIDUAL_PII,
-        rows=((r["record"], subject_id(rt.hmac_key, r["customer_id"]), r.get("scope")) for r in rows),
-        queued_at=datetime.now(tz=UTC),  # shown to stewards only; no decision depends on it
-    )
+
+    write_jsonl_gz(rt.output, quarantine_key, references())
     held_key = f"{rt.staging_prefix}/{HELD_RECORDS}"
     rt.staging.put_bytes(held_key, json.dumps(sorted(residual)).encode())
     return held_key

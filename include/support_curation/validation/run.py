@@ -1,28 +1,18 @@
-"""One checkpoint run of the four suites over a validation frame, with a local Data Docs site."""
+"""What a validation run found (``ValidationOutcome``), and one run of the four suites over a whole frame."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from support_curation.validation.frame import RESIDUAL_DETECTORS
+from support_curation.validation.gx_runtime import SuiteRunner
 from support_curation.validation.suites import SUITE_NAMES, build_suites, failing_record_ids, residual_records
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     import pandas as pd
-
-# Counts and percentages only: GX must never copy failing values into a result or a report.
-RESULT_FORMAT: dict[str, Any] = {
-    "result_format": "SUMMARY",
-    "partial_unexpected_count": 0,
-    "exclude_unexpected_values": True,
-    "include_unexpected_rows": False,
-    "return_unexpected_index_query": False,
-}
-SITE_NAME = "curation_reports"
 
 
 @dataclass(frozen=True)
@@ -91,45 +81,49 @@ class ValidationOutcome:
         }
 
 
-def _context(report_dir: Path) -> Any:
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # before GX is imported: no network
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    # GX's TypedDict for site configs lacks keys the SiteBuilder accepts (show_how_to_buttons)
-    site_config: Any = {
-        "class_name": "SiteBuilder",
-        "show_how_to_buttons": False,
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(report_dir)},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-    }
-    context.add_data_docs_site(
-        site_name=SITE_NAME,
-        site_config=site_config,
-    )
-    return context
-
-
 def _count(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _expectation_outcomes(result: Any) -> tuple[ExpectationOutcome, ...]:
+def expectation_outcomes(suite_result: dict[str, Any]) -> tuple[ExpectationOutcome, ...]:
+    """The outcome of each expectation of one suite's result, as GX serialises it (``to_json_dict``)."""
     outcomes = []
-    for item in result.results:
-        config = item.expectation_config
-        column = config.kwargs.get("column")
+    for item in suite_result.get("results") or []:
+        config = item.get("expectation_config") or {}
+        column = (config.get("kwargs") or {}).get("column")
         outcomes.append(
             ExpectationOutcome(
-                type=str(config.type),
+                type=str(config.get("type")),
                 column=str(column) if column is not None else None,
-                success=bool(item.success),
-                unexpected_count=_count((item.result or {}).get("unexpected_count")),
+                success=bool(item.get("success")),
+                unexpected_count=_count((item.get("result") or {}).get("unexpected_count")),
             )
         )
     return tuple(outcomes)
+
+
+def outcome_from_results(
+    gx_result: dict[str, dict[str, Any]],
+    *,
+    failing_ids: list[str],
+    residual: dict[str, dict[str, int]],
+    records: int,
+    max_residual_rate: float,
+    report_index: Path | None = None,
+) -> ValidationOutcome:
+    """The pipeline's view of the four suites' results (one run's, or chunk runs' merged)."""
+    suite_success = {name: bool(gx_result[name].get("success")) for name in SUITE_NAMES}
+    return ValidationOutcome(
+        success=all(suite_success.values()),
+        suites={name: expectation_outcomes(gx_result[name]) for name in SUITE_NAMES},
+        suite_success=suite_success,
+        report_index=report_index,
+        failing_record_ids=failing_ids,
+        residual=residual,
+        records=records,
+        max_residual_rate=max_residual_rate,
+        gx_result={name: gx_result[name] for name in SUITE_NAMES},
+    )
 
 
 def validate_batch(
@@ -150,51 +144,22 @@ def validate_batch(
     A fresh in-memory GX context per call keeps runs independent (no state across intervals or
     worker processes); the Data Docs site is written to ``report_dir`` for stewards.
     """
-    import great_expectations as gx
-    from great_expectations.checkpoint import UpdateDataDocsAction
-    from great_expectations.core.run_identifier import RunIdentifier
-
-    report_dir.mkdir(parents=True, exist_ok=True)
-    context = _context(report_dir)
-    batch = (
-        context.data_sources.add_pandas("curation")
-        .add_dataframe_asset("curated_records")
-        .add_batch_definition_whole_dataframe("batch")
+    runner = SuiteRunner(
+        build_suites(
+            policy_version=policy_version,
+            min_records=min_records,
+            max_records=max_records,
+            max_residual_rate=max_residual_rate,
+        ),
+        report_dir=report_dir,
     )
-    definitions = []
-    for suite in build_suites(
-        policy_version=policy_version,
-        min_records=min_records,
-        max_records=max_records,
-        max_residual_rate=max_residual_rate,
-    ):
-        suite = context.suites.add(suite)
-        definitions.append(
-            context.validation_definitions.add(
-                gx.ValidationDefinition(name=suite.name, data=batch, suite=suite)
-            )
-        )
-    checkpoint = context.checkpoints.add(
-        gx.Checkpoint(
-            name="curated_batch",
-            validation_definitions=definitions,
-            result_format=RESULT_FORMAT,
-            actions=[UpdateDataDocsAction(name="update_data_docs", site_names=[SITE_NAME])],
-        )
-    )
-    result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=RunIdentifier(run_name=run_name))
-    by_suite = {r.suite_name: r for r in result.run_results.values()}
-    suites = {name: _expectation_outcomes(by_suite[name]) for name in SUITE_NAMES}
-    suite_success = {name: bool(by_suite[name].success) for name in SUITE_NAMES}
+    gx_result = runner.run(frame, run_name)
     index = report_dir / "index.html"
-    return ValidationOutcome(
-        success=bool(result.success) and all(suite_success.values()),
-        suites=suites,
-        suite_success=suite_success,
-        report_index=index if index.is_file() else None,
-        failing_record_ids=failing_record_ids(frame, policy_version),
+    return outcome_from_results(
+        gx_result,
+        failing_ids=failing_record_ids(frame, policy_version),
         residual=residual_records(frame),
         records=len(frame),
         max_residual_rate=max_residual_rate,
-        gx_result={name: by_suite[name].to_json_dict() for name in SUITE_NAMES},
+        report_index=index if index.is_file() else None,
     )
