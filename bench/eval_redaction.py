@@ -120,7 +120,7 @@ def run_vanilla(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], fl
 def own_sets(split: str) -> list[Path]:
     """The seeded synthetic sets (per language, per social style), generated when missing."""
     data = OWN_SETS / "data" / split
-    for generator in ("languages", "social"):
+    for generator in ("languages", "social", "world"):
         subprocess.run([sys.executable, str(OWN_SETS / f"{generator}.py")], check=True, capture_output=True)
     return sorted(data.glob("*.jsonl"))
 

@@ -90,6 +90,8 @@ REQUEST = regex.compile(
     regex.I,
 )
 DATE_IN_ANSWER = regex.compile(DATE_VALUE, regex.I)
+# a username as people make them: letters with digits, "_" or "." inside ("jdoe_84", "lan.tran3")
+HANDLE_SHAPE = regex.compile(r"@?(?=\w*[\d_.])[A-Za-z][\w.\-]*[A-Za-z0-9]|@[\w.\-]+")
 ANSWER_TOKEN = regex.compile(r"[\w@.+\-']+")
 MAX_ANSWER_TOKENS = 10
 DIGIT_WORDS = frozenset(SPELLED_DIGIT.removeprefix("(?:").removesuffix(")").split("|"))
@@ -108,11 +110,18 @@ def answer_spans(question: str, answer: str) -> list[Span]:
     tokens = list(ANSWER_TOKEN.finditer(answer))
     if not tokens or len(tokens) > MAX_ANSWER_TOKENS:
         return []
+    # the agent's own words repeated ("username for the app is ...") are not the value
+    echoed = {w.lower() for w in ANSWER_TOKEN.findall(question)} if kind not in ("PERSON",) else set()
+    # a reply that holds a handle-shaped token ("jdoe_84", "lan.tran3") gives that as the username,
+    # and the words around it say where it is used ("on the Customer Portal", "for the forum")
+    shaped = kind == "USERNAME" and any(HANDLE_SHAPE.fullmatch(m.group().strip(".'")) for m in tokens)
     spans = []
     for match in tokens:
         word = match.group().strip(".'")
         lower = word.lower()
-        if not word or lower in FILLER:
+        if not word or lower in FILLER or lower in echoed:
+            continue
+        if shaped and not HANDLE_SHAPE.fullmatch(word):
             continue
         if kind == "PERSON":
             if word.isalpha() and (is_name(word) or word_frequency(lower) < ZIPF.common_name):

@@ -42,10 +42,22 @@ _SKIP_LOCALES = {
 }
 
 
+# Romanised lists of locales written in another script (Chinese pinyin, Japanese romaji): their
+# one-syllable names are often English words too ("Gang", "Fan", "Sun", "Song"); those that ordinary
+# English uses this much are names only after a cue or beside another name (``is_cued_name``)
+_ROMANISED = ("zh_CN", "ja_JP")
+ROMANISED_COMMON = 4.0
+# letters Unicode does not decompose into a base letter and an accent, as an English keyboard types
+# them: "Đặng" -> "dang", "Michał" -> "michal", "Yılmaz" -> "yilmaz", "Søren" -> "soren"
+_UNDECOMPOSED = str.maketrans(
+    {"đ": "d", "ð": "d", "ł": "l", "ı": "i", "ø": "o", "ħ": "h", "æ": "ae", "œ": "oe", "ß": "ss", "þ": "th"}
+)
+
+
 @lru_cache(maxsize=131072)  # called for every token of every turn
 def _fold(word: str) -> str:
     """Lower-case and strip accents: "Szöllösy" and "szollosy" are the same candidate."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
+    decomposed = unicodedata.normalize("NFKD", word.lower().translate(_UNDECOMPOSED))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -62,7 +74,38 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str]]:
         locale_first, locale_last = locale_name_lists(module.name)
         first |= locale_first
         last |= locale_last
+    for locale in _ROMANISED:
+        locale_first, locale_last = _romanised_lists(locale)
+        first |= {n for n in locale_first if word_frequency(n) < ROMANISED_COMMON}
+        last |= {n for n in locale_last if word_frequency(n) < ROMANISED_COMMON}
     return frozenset(first), frozenset(last)
+
+
+@lru_cache(maxsize=1)
+def cued_only_names() -> frozenset[str]:
+    """Romanised names that are also common English words ("gang", "fan", "song"): names after a cue
+    ("my name is", "thanks") or beside another name ("Zhou Gang"), words anywhere else."""
+    common: set[str] = set()
+    for locale in _ROMANISED:
+        for names in _romanised_lists(locale):
+            common |= {n for n in names if word_frequency(n) >= ROMANISED_COMMON and len(n) >= 3}
+    return frozenset(common - gazetteer()[0] - gazetteer()[1])
+
+
+def _romanised_lists(faker_locale: str) -> tuple[frozenset[str], frozenset[str]]:
+    provider = importlib.import_module(f"faker.providers.person.{faker_locale}").Provider
+    lists = []
+    for attr in ("first_romanized_names", "last_romanized_names"):
+        names = getattr(provider, attr, ())
+        lists.append(
+            frozenset(
+                _fold(p)
+                for n in names
+                for p in str(n).replace("-", " ").split()
+                if p.isalpha() and len(p) >= 2
+            )
+        )
+    return lists[0], lists[1]
 
 
 @cache
@@ -99,13 +142,22 @@ def is_name(word: str) -> bool:
     return is_first_name(word) or is_last_name(word)
 
 
+def is_cued_name(word: str) -> bool:
+    """A name where a cue or a neighbouring name says a name stands: the gazetteer's, and the romanised
+    names that are also common English words."""
+    return is_name(word) or _fold(word) in cued_only_names()
+
+
 def name_score(word: str, *, capitalized: bool, context: bool) -> float:
     """How likely a single token is a person's name (0 = not at all)."""
     if not word.isalpha() or len(word) < 2:
         return 0.0
     freq = word_frequency(word.lower())
     known = is_name(word)
-    if context:  # "my name is ...", "thanks, ...", an answer to "may I have your name?"
+    if context:
+        known = known or (
+            capitalized and is_cued_name(word)
+        )  # "my name is ...", "thanks, ...", an answer to "may I have your name?"
         if known and freq < ZIPF.cued_name:
             return 0.85
         return 0.8 if freq < ZIPF.rare_word else 0.0

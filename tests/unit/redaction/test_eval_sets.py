@@ -31,6 +31,8 @@ def _records(kind: str, split: str) -> list[dict]:
         return build.generate("social", split, 8, social.make_social) + build.generate(
             "forum", split, 8, social.make_forum
         )
+    if kind == "world":
+        return build.generate("world", split, 12, _load("world").make_world)
     languages = _load("languages")
     return [
         r
@@ -39,7 +41,7 @@ def _records(kind: str, split: str) -> list[dict]:
     ]
 
 
-@pytest.mark.parametrize("kind", ["languages", "social"])
+@pytest.mark.parametrize("kind", ["languages", "social", "world"])
 def test_every_label_spans_its_value_and_the_split_is_seeded(kind: str) -> None:
     records = _records(kind, "dev")
     assert records == _records(kind, "dev")  # same seed, same set

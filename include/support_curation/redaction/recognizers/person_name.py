@@ -11,7 +11,7 @@ import regex
 from presidio_analyzer import EntityRecognizer
 
 from support_curation.redaction.frequency import ZIPF, word_frequency
-from support_curation.redaction.names import is_first_name, is_name, name_score
+from support_curation.redaction.names import is_cued_name, is_first_name, is_name, name_score
 from support_curation.redaction.recognizers.base import make_result
 
 if TYPE_CHECKING:
@@ -91,7 +91,12 @@ class PersonNameRecognizer(EntityRecognizer):
             elif start in weak_ends:
                 freq = word_frequency(word.lower())
                 if word[0].isupper() or start not in connector_ends:
-                    known = is_name(word) and freq < ZIPF.weak_cue_name
+                    # a romanised name that is also a word ("Thanks Gang") after an introduction or a
+                    # greeting, not after a connector ("with Sun")
+                    named = is_name(word) or (
+                        word[0].isupper() and start not in connector_ends and is_cued_name(word)
+                    )
+                    known = named and freq < ZIPF.weak_cue_name
                 else:  # "and price", "for hope": after a connector, lower-case names are words first
                     known = (is_first_name(word) and freq < ZIPF.common_name) or (
                         is_name(word) and freq < ZIPF.rare
@@ -185,9 +190,10 @@ def _continues_name(text: str, current: tuple[int, int, str], following: tuple[i
     if gap not in (" ", "-", " - ", ". "):
         return False
     word = following[2]
-    if len(word) == 1 and word.isupper():  # a middle initial: "Ravil G Yefimov"
-        return True
+    if len(word) == 1 and word.isupper():
+        # a middle initial ("Ravil G Yefimov"), not the next sentence's "I" ("Ikhsan Rahayu. I am")
+        return gap == " " and (word != "I" or text[following[1] : following[1] + 2][1:2].isupper())
     freq = word_frequency(word.lower())
     if word[0].isupper() and not word.isupper():
-        return freq < ZIPF.common_name or (is_name(word) and freq < ZIPF.cued_name)
+        return freq < ZIPF.common_name or (is_cued_name(word) and freq < ZIPF.cued_name)
     return (is_name(word) and freq < ZIPF.common_name) or freq < ZIPF.very_rare

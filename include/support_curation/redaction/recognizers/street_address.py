@@ -12,6 +12,11 @@ _STREET_TYPES = (
     r"hill|park|walk|trail|trl|loop|alley|plaza|heights|view|green|rise|estate|wharf|quay|point|pike"
 )
 _UNIT = r"(?:,?\s*(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|#)\.?\s*[\w\-]+)?"
+# a flat or unit written before the street ("Flat 28C, 14 Baker Street", "Apt 4B 221 Maple Avenue")
+_LEAD_UNIT = r"(?:(?:apt|apartment|suite|ste|unit|flat|room)\.?\s*#?\d{1,5}[a-z]?\s*,?\s+)?"
+# a flat or unit alone: with a letter ("Flat 28C", "apt 4b"), or after a word that places it
+# ("at Unit 30", "the address is Suite 28")
+_FLAT = r"(?:flat|apt|apartment|unit|suite)\.?\s*#?\d{1,5}"
 _US_STATES = (
     r"AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|"
     r"ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC"
@@ -28,7 +33,9 @@ class StreetAddressRecognizer(ValuePatternRecognizer):
     ENTITY = "ADDRESS"
     NEEDS_DIGIT = True
     PATTERNS = [
-        Pattern("street", rf"(?<![\w])(?P<value>{_STREET}{_TAIL})", 0.75),
+        Pattern("street", rf"(?<![\w])(?P<value>{_LEAD_UNIT}{_STREET}{_TAIL})", 0.75),
+        Pattern("flat", rf"(?<![\w])(?P<value>{_FLAT}[a-z])\b", 0.7),
+        Pattern("placed_flat", rf"\b(?:at|to|in|is|from)\s+(?P<value>{_FLAT})\b(?![.,]?\d)", 0.65),
         Pattern("po_box", r"\b(?P<value>p\.?\s*o\.?\s*box\s+\d{1,6})\b", 0.8),
         Pattern(
             "address_answer",

@@ -1,0 +1,44 @@
+"""A name on its own last line, signing a message after any closing line ("Thanks in advance for any
+help,\\nPriya", "-- \\nTom Becker", "have a good day!\\nLi"): e-mail and forum signatures, whatever the
+closing words. The line must hold only name-like words, so "Thanks!\\nBest" or "Cheers,\\nTeam Acme" stay.
+"""
+
+from __future__ import annotations
+
+import regex
+from presidio_analyzer import Pattern
+
+from support_curation.redaction.frequency import ZIPF, word_frequency
+from support_curation.redaction.names import is_cued_name
+from support_curation.redaction.recognizers.base import ValuePatternRecognizer
+
+_NAME_WORD = r"\p{Lu}[\p{Ll}'’\-]+"
+# a line that closes the message's body: ends on punctuation or an emoji, or a "-- " separator
+_CLOSING_LINE = r"(?:[,.!?…:)]|\p{Extended_Pictographic}\ufe0f?|^[ \t]*--?)[ \t]*"
+# a mail client's footer after the signature
+_FOOTER = r"(?:\n[ \t]*(?:sent\s+from\s+my\s+[\w ]{2,20}|get\s+outlook\s+for\s+\w+)[ \t]*)?"
+_WORD = regex.compile(r"[\p{L}'’\-]+")
+
+
+class SignatureNameRecognizer(ValuePatternRecognizer):
+    ENTITY = "PERSON"
+    TRIGGER = r"\n"
+    PATTERNS = [
+        Pattern(
+            "signature_line",
+            rf"(?m){_CLOSING_LINE}\n(?:[ \t]*\n)*[ \t]*"
+            rf"(?P<value>(?-i:{_NAME_WORD}(?:[ \t]+\p{{Lu}}\.?)?(?:[ \t]+{_NAME_WORD}){{0,2}}))"
+            rf"[ \t]*[.!]?[ \t]*{_FOOTER}\s*\Z",
+            0.75,
+        ),
+    ]
+    CONTEXT = ["thanks", "regards", "cheers"]
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        """Every word a name (one that is also a common word only as a known name) or a rare word."""
+        words = [w for w in _WORD.findall(pattern_text) if len(w) > 1]
+        return not words or not all(
+            (is_cued_name(w) and word_frequency(w.lower()) < ZIPF.cued_name)
+            or word_frequency(w.lower()) < ZIPF.rare
+            for w in words
+        )
