@@ -54,14 +54,19 @@ def full_name_keys(texts: Sequence[str], spans: Sequence[Sequence[Span]]) -> dic
 
 
 def replace(
-    texts: list[str], spans: list[list[Span]], names: Mapping[str, str]
+    texts: list[str],
+    spans: list[list[Span]],
+    names: Mapping[str, str],
+    after: Mapping[str, int] | None = None,
 ) -> tuple[list[str], dict[str, int]]:
     """The texts with their (merged) spans replaced, and the count of placeholders per kind.
 
-    ``names`` renames entity types for the published text (``EMAIL_ADDRESS`` -> ``EMAIL``).
+    ``names`` renames entity types for the published text (``EMAIL_ADDRESS`` -> ``EMAIL``). ``after``:
+    the highest number per kind the texts already use (re-redaction of published text): new
+    placeholders are numbered after them, so ``<PERSON_1>`` keeps meaning the person it meant.
     """
     placeholders: dict[str, str] = {}
-    per_type: dict[str, int] = {}
+    per_type: dict[str, int] = dict(after or {})
     counts: dict[str, int] = {}
     # "Jane" and "Jane Doe" are one person wherever either comes first: parts point to the full name
     full_name = full_name_keys(texts, spans)

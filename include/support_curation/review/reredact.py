@@ -60,10 +60,8 @@ def redact_values(
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """The messages with every mention of the values (``{TYPE: [value, ...]}``) replaced, and how many
     placeholders of each kind were written. Messages without a mention come back unchanged."""
-    from support_curation.redaction.placeholders import full_name_keys
-    from support_curation.redaction.values import normalise
+    from support_curation.redaction.placeholders import replace
 
-    names = placeholder_names or {}
     texts = [str(m.get("content") or "") for m in messages]
     if not _could_mention(texts, values):
         return [dict(m) for m in messages], {}
@@ -74,25 +72,9 @@ def redact_values(
     for text in texts:
         for match in PLACEHOLDER.finditer(text):
             numbers[match.group(1)] = max(numbers.get(match.group(1), 0), int(match.group(2)))
-    # "Jane" and "Jane Doe" are one person: parts point to the full name, as the redactor does it
-    full_name = full_name_keys(texts, spans)
-    placeholders: dict[tuple[str, str], str] = {}
-    counts: dict[str, int] = {}
-    out = []
-    for text, text_spans in zip(texts, spans, strict=True):
-        pieces, last = [], 0
-        for span in text_spans:
-            kind = names.get(span.entity, span.entity)
-            key = normalise(text[span.start : span.end])
-            key = full_name.get(key, key) if kind == "PERSON" else key
-            if (kind, key) not in placeholders:
-                numbers[kind] = numbers.get(kind, 0) + 1
-                placeholders[(kind, key)] = f"<{kind}_{numbers[kind]}>"
-            counts[kind] = counts.get(kind, 0) + 1
-            pieces += [text[last : span.start], placeholders[(kind, key)]]
-            last = span.end
-        pieces.append(text[last:])
-        out.append("".join(pieces))
+    # the redactor's own replacement (one placeholder per value, parts of a full name with it), numbered
+    # after the placeholders the published text already holds
+    out, counts = replace(texts, spans, placeholder_names or {}, after=numbers)
     if any(_find(out, values)):
         raise ValueStillPresent(f"a marked value survived re-redaction in {len(out)} messages")
     redacted = [dict(m) | {"content": new} for m, new in zip(messages, out, strict=True)]

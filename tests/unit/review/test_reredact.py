@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from faker import Faker
 
@@ -56,3 +58,16 @@ def test_record_entities_are_counted_and_untouched_records_kept(person):
     assert record["messages"][0]["content"].startswith(first)  # the input is not changed in place
     other = {"record_id": "r2", "messages": [{"role": "agent", "content": "nothing to see"}], "entities": {}}
     assert redact_record(other, {"PERSON": [f"{first} {last}"]}) == (other, 0)
+
+
+def test_the_shared_replacement_gives_the_outputs_of_the_former_own_loop():
+    """Re-redaction numbers placeholders with the redactor's ``placeholders.replace`` (``after=``) instead of
+    a loop of its own. ``reredact_golden.json``: 60 seeded Faker conversations (several locales; names,
+    their parts and upper case, numbers with separators, e-mails, existing placeholders, a value marked under
+    two kinds, renamed kinds) with the outputs and counts of the former loop."""
+    from pathlib import Path
+
+    cases = json.loads((Path(__file__).parent / "reredact_golden.json").read_text("utf-8"))
+    assert len(cases) == 60 and sum(c["out"] != c["messages"] for c in cases) > 50
+    for case in cases:
+        assert redact_values(case["messages"], case["values"], case["names"]) == (case["out"], case["counts"])
