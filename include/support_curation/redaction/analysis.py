@@ -18,6 +18,7 @@ import regex
 
 from support_curation.redaction.frequency import ZIPF, word_frequency
 from support_curation.redaction.names import is_name
+from support_curation.redaction.windows import analyze_windows, anchor_of, plan
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -84,21 +85,29 @@ def _has_context(lowered: str, start: int, context: Sequence[str]) -> bool:
     return any(word.strip(".,:;#?!()'\"") in context for word in window)
 
 
-def analyze(recognizers: Sequence[Any], text: str, threshold: float) -> list[Span]:
-    """Spans of every recognizer scored at or above the threshold (after the context boost)."""
+def analyze(recognizers: Sequence[Any], text: str, threshold: float, *, windowed: bool = True) -> list[Span]:
+    """Spans of every recognizer scored at or above the threshold (after the context boost).
+
+    ``windowed``: the recognizers that can run on windows of a long text do (``redaction.windows``:
+    the same spans, a fraction of the scanning); False runs every one on the whole text."""
     spans = []
     lowered = text.lower()
+    plans: dict[Any, list[tuple[int, int]] | None] = {}  # per anchor: digits are shared by most
     for recognizer in recognizers:
-        for result in recognizer.analyze(text, recognizer.supported_entities, None):
-            score = result.score
-            if (
-                score < threshold
-                and recognizer.context
-                and _has_context(lowered, result.start, recognizer.context)
-            ):
+        anchor = anchor_of(recognizer) if windowed else None
+        if anchor is not None and anchor not in plans:
+            plans[anchor] = plan(text, anchor)
+        found = plans.get(anchor) if anchor is not None else None
+        if found is None:
+            results = [(0, r) for r in recognizer.analyze(text, recognizer.supported_entities, None)]
+        else:
+            results = analyze_windows(recognizer, text, found)
+        for offset, result in results:
+            start, score = result.start + offset, result.score
+            if score < threshold and recognizer.context and _has_context(lowered, start, recognizer.context):
                 score = min(1.0, score + CONTEXT_BOOST)
             if score >= threshold:
-                spans.append(Span(result.start, result.end, result.entity_type, score))
+                spans.append(Span(start, result.end + offset, result.entity_type, score))
     return spans
 
 
@@ -267,7 +276,11 @@ def run_ner(
     # strings and lexemes of these docs are freed on leaving the zone: without it spaCy's vocabulary
     # grows with every new word, and a long-running worker with it
     with nlp.memory_zone():
-        docs = nlp.pipe([text[start:end] for text, start, end, _, _ in pieces], batch_size=batch_size)
+        docs = nlp.pipe(
+            [text[start:end] for text, start, end, _, _ in pieces],
+            batch_size=batch_size,
+            disable=idle_components(nlp),
+        )
         for (text, start, end, cut_before, cut_after), doc in zip(pieces, docs, strict=True):
             size = end - start
             for span in ner_spans(doc, ner.labels):
@@ -275,6 +288,17 @@ def run_ner(
                     continue
                 found[text].append(Span(span.start + start, span.end + start, span.entity, span.score))
     return found
+
+
+def idle_components(nlp: Any) -> list[str]:
+    """The pipeline's tok2vec components that no other component listens to: the small English model's
+    NER embeds the text with its own tok2vec, so the shared one computes vectors nobody reads (a third
+    of the NER's time). Disabling them leaves every entity the same."""
+    return [
+        name
+        for name, pipe in nlp.pipeline
+        if hasattr(pipe, "listening_components") and not pipe.listening_components
+    ]
 
 
 def ner_spans(doc: Any, labels: Sequence[str]) -> list[Span]:

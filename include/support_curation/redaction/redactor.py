@@ -54,6 +54,9 @@ class Redactor:
         self.topics = TopicFlagger(policy.topics)
         self._locales: dict[str, LocaleRedactor] = {}
         self._languages: OrderedDict[str, str] = OrderedDict()
+        # recognizers on windows of long texts (``redaction.windows``); False: on every whole text, the
+        # reference the windowed spans are compared with
+        self.windowed = True
 
     @property
     def engine(self) -> tuple[Any, Any, Any]:
@@ -74,7 +77,9 @@ class Redactor:
             recognizers = analyzer.registry.recognizers
             pending: dict[str, list[Span]] = {}
             for text in missing:
-                spans = analysis.analyze(recognizers, text, self.policy.score_threshold)
+                spans = analysis.analyze(
+                    recognizers, text, self.policy.score_threshold, windowed=self.windowed
+                )
                 if self._wants_ner(text, spans):
                     pending[text] = spans
                 else:

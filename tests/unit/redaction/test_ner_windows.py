@@ -12,6 +12,7 @@ import pytest
 from support_curation.redaction.analysis import (
     NER_WINDOW_WORDS,
     Span,
+    idle_components,
     ner_windows,
     run_ner,
     unsettled_capitals,
@@ -99,12 +100,15 @@ class _Nlp:
     def __init__(self, names: list[str]) -> None:
         self.names = names
         self.seen: list[str] = []
+        self.pipeline: list[tuple[str, object]] = [("ner", object())]
+        self.disabled: list[list[str]] = []
 
     @contextmanager
     def memory_zone(self) -> Iterator[None]:
         yield
 
-    def pipe(self, texts: list[str], batch_size: int) -> Iterator[_Doc]:
+    def pipe(self, texts: list[str], batch_size: int, disable: list[str]) -> Iterator[_Doc]:
+        self.disabled.append(disable)
         for text in texts:
             self.seen.append(text)
             ents = []
@@ -133,3 +137,44 @@ def test_an_entity_cut_by_a_window_edge_is_dropped() -> None:
     nlp = _Nlp([edge_word, "Sumarlidason"])
     found = run_ner(nlp, GATED, {text: []}, batch_size=8)
     assert [text[s.start : s.end] for s in found[text]] == ["Sumarlidason"]
+
+
+class _Tok2Vec:
+    def __init__(self, listeners: list[str]) -> None:
+        self.listening_components = listeners
+
+
+def test_only_a_tok2vec_nobody_listens_to_is_disabled() -> None:
+    nlp = _Nlp(["Sumarlidason"])
+    nlp.pipeline = [("tok2vec", _Tok2Vec([])), ("ner", object())]
+    assert idle_components(nlp) == ["tok2vec"]
+    run_ner(nlp, GATED, {"we spoke to Sumarlidason yesterday": []}, batch_size=8)
+    assert nlp.disabled == [["tok2vec"]]
+    nlp.pipeline = [("tok2vec", _Tok2Vec(["ner"])), ("ner", object())]  # the NER reads its vectors
+    assert idle_components(nlp) == []
+
+
+def test_disabling_the_idle_tok2vec_keeps_every_entity() -> None:
+    """The policy's own pipeline: the same entities with and without its shared tok2vec."""
+    spacy = pytest.importorskip("spacy")
+    from support_curation.redaction.engine import _UNUSED_PIPES
+    from support_curation.redaction.policy import load_redaction_policy
+
+    try:
+        nlp = spacy.load(load_redaction_policy().spacy_model, exclude=_UNUSED_PIPES)
+    except OSError:
+        pytest.skip("the policy's spaCy model is not installed")
+    texts = [
+        "I spoke to Sumarlidason and Maria Gonzalez in Chicago about the Premium Support plan.",
+        "Please ask Mr. Onwuachi to call Will Turner at Acme Corporation next Tuesday.",
+        FILLER,
+    ]
+
+    def ents(disable: list[str]) -> list[list[tuple[int, int, str]]]:
+        return [
+            [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            for doc in nlp.pipe(texts, disable=disable)
+        ]
+
+    assert idle_components(nlp)  # the small English model embeds for its NER on its own
+    assert ents(idle_components(nlp)) == ents([])
