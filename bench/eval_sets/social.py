@@ -122,7 +122,8 @@ def _values(rng: random.Random) -> dict[str, tuple[str, str | None]]:
         "handle": (handle, "USERNAME"),
         "handle2": (handle2, "USERNAME"),
         "profile": (profile, "USERNAME"),
-        "hashtag": (f"{agent}{fake.last_name()}", "PERSON")
+        # a hashtag holds no apostrophe or hyphen: "#AlexandriaOKeefe"
+        "hashtag": (f"{agent}{fake.last_name()}".replace("'", "").replace("-", ""), "PERSON")
         if rng.random() < 0.5
         else ("CustomerService", None),
         "email": (fake.free_email(), "EMAIL"),

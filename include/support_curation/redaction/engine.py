@@ -49,6 +49,13 @@ def project_recognizers() -> dict[str, type]:
     return found
 
 
+def make_recognizer(cls: type, policy: RedactionPolicy) -> Any:
+    """An instance of a project recognizer: from the policy's settings when it reads any (``from_policy``,
+    e.g. the brand's own social handles), else with its defaults."""
+    from_policy = getattr(cls, "from_policy", None)
+    return from_policy(policy) if from_policy is not None else cls()
+
+
 def build_engine(policy: RedactionPolicy) -> tuple[AnalyzerEngine, Language, Any]:
     """(analyzer, spaCy pipeline, Presidio NLP engine) for the policy."""
     import spacy
@@ -70,6 +77,6 @@ def build_engine(policy: RedactionPolicy) -> tuple[AnalyzerEngine, Language, Any
     if unknown:
         raise ValueError(f"policy names unknown recognizers: {sorted(unknown)}")
     for name in policy.recognizers:
-        registry.add_recognizer(available[name]())
+        registry.add_recognizer(make_recognizer(available[name], policy))
     analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"])
     return analyzer, nlp, nlp_engine

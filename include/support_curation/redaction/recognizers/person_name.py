@@ -85,6 +85,11 @@ class PersonNameRecognizer(EntityRecognizer):
         i = 0
         while i < len(tokens):
             start, end, word = tokens[i]
+            if start and text[start - 1] in "#@＠":
+                # a hashtag or a handle: NameHashtagRecognizer and SocialHandleRecognizer read those
+                # (and keep the brand's own care account)
+                i += 1
+                continue
             capitalized = word[0].isupper() and not word.isupper() and not _sentence_start(text, start)
             if start in strong_ends:
                 score = name_score(word, capitalized=capitalized, context=True)

@@ -9,10 +9,11 @@ import regex
 from presidio_analyzer import Pattern
 
 from support_curation.redaction.frequency import ZIPF, word_frequency
-from support_curation.redaction.names import is_cued_name
+from support_curation.redaction.names import is_cued_name, is_last_name
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 
-_NAME_WORD = r"\p{Lu}[\p{Ll}'’\-]+"
+_NAME_WORD = r"\p{Lu}\p{Ll}+(?:['’\-]\p{Lu}?\p{Ll}+)*"  # "Priya", "O'Neil", "Marie-Claire"
+_NAME = rf"(?-i:{_NAME_WORD}(?:[ \t]+\p{{Lu}}\.?)?(?:[ \t]+{_NAME_WORD}){{0,2}})"
 # a line that closes the message's body: ends on punctuation or an emoji, or a "-- " separator
 _CLOSING_LINE = r"(?:[,.!?…:)]|\p{Extended_Pictographic}\ufe0f?|^[ \t]*--?)[ \t]*"
 # a mail client's footer after the signature
@@ -22,23 +23,36 @@ _WORD = regex.compile(r"[\p{L}'’\-]+")
 
 class SignatureNameRecognizer(ValuePatternRecognizer):
     ENTITY = "PERSON"
-    TRIGGER = r"\n"
+    TRIGGER = r"\n|[-–—~]|\p{Extended_Pictographic}"
     PATTERNS = [
         Pattern(
             "signature_line",
             rf"(?m){_CLOSING_LINE}\n(?:[ \t]*\n)*[ \t]*"
-            rf"(?P<value>(?-i:{_NAME_WORD}(?:[ \t]+\p{{Lu}}\.?)?(?:[ \t]+{_NAME_WORD}){{0,2}}))"
-            rf"[ \t]*[.!]?[ \t]*{_FOOTER}\s*\Z",
+            rf"(?P<value>{_NAME})[ \t]*[.!]?[ \t]*{_FOOTER}\s*\Z",
             0.75,
+        ),
+        # signed on the message's last line after a dash or an emoji: "-- Alison Long", "... -James",
+        # "we'll get it sorted 🙌 James"
+        Pattern(
+            "dash_or_emoji_signed",
+            rf"(?:(?:^|[ \t])(?:--?|[–—~])[ \t]*|\p{{Extended_Pictographic}}\ufe0f?[ \t]+)"
+            rf"(?P<value>{_NAME})[ \t]*[.!]?[ \t]*{_FOOTER}\s*\Z",
+            0.7,
         ),
     ]
     CONTEXT = ["thanks", "regards", "cheers"]
 
     def invalidate_result(self, pattern_text: str) -> bool:
-        """Every word a name (one that is also a common word only as a known name) or a rare word."""
+        """Every word a name or a rare word; a name that is also a common word only as a known name, and
+        after the first word any listed surname ("Alison Long")."""
         words = [w for w in _WORD.findall(pattern_text) if len(w) > 1]
-        return not words or not all(
-            (is_cued_name(w) and word_frequency(w.lower()) < ZIPF.cued_name)
-            or word_frequency(w.lower()) < ZIPF.rare
-            for w in words
-        )
+        return not words or not all(_name_like(w, first=i == 0) for i, w in enumerate(words))
+
+
+def _name_like(word: str, *, first: bool) -> bool:
+    parts = [p for p in regex.split(r"['’\-]", word) if len(p) > 1]  # "Marie-Claire", "O'Neil"
+    return bool(parts) and all(
+        (is_cued_name(p) and (word_frequency(p.lower()) < ZIPF.cued_name or not first and is_last_name(p)))
+        or word_frequency(p.lower()) < ZIPF.rare
+        for p in parts
+    )

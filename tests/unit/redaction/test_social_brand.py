@@ -1,0 +1,32 @@
+"""The brand's own social accounts are kept, people's handles are not (policy ``social`` settings)."""
+
+from __future__ import annotations
+
+import pytest
+
+from support_curation.redaction.engine import make_recognizer
+from support_curation.redaction.policy import RedactionPolicy, SocialSettings, load_redaction_policy
+from support_curation.redaction.recognizers.social_handle import SocialHandleRecognizer
+
+
+def handles(recognizer: SocialHandleRecognizer, text: str) -> list[str]:
+    return [text[r.start : r.end] for r in recognizer.analyze(text, ["USERNAME"]) if r.score >= 0.45]
+
+
+@pytest.mark.parametrize("brand", ["AcmeCare", "Uber_Support", "sprintcare", "XboxSupport", "hulu_support"])
+def test_care_accounts_are_kept(brand: str) -> None:
+    recognizer = make_recognizer(SocialHandleRecognizer, load_redaction_policy())
+    assert handles(recognizer, f"@{brand} my parcel is late, cc @jane_doe") == ["jane_doe"]
+
+
+@pytest.mark.parametrize("person", ["JaneHelps", "team_marta", "support", "kevin_b99", "DeltaAssist"])
+def test_people_and_bare_care_words_stay_redacted(person: str) -> None:
+    recognizer = make_recognizer(SocialHandleRecognizer, load_redaction_policy())
+    assert handles(recognizer, f"thanks @{person}!") == [person]
+
+
+def test_the_policy_decides() -> None:
+    listed = RedactionPolicy(version="t", social=SocialSettings(brand_handles=["Globex"]))
+    assert handles(make_recognizer(SocialHandleRecognizer, listed), "@Globex hi @AcmeCare") == ["AcmeCare"]
+    # no social settings: every handle is a person's
+    assert handles(SocialHandleRecognizer(), "@AcmeCare hi") == ["AcmeCare"]
