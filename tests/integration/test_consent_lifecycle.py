@@ -198,7 +198,20 @@ def test_every_other_record_is_byte_identical(deployment, enforced):
     }
     assert removed_ids, "the enforcement had something to remove"
     expected = {rid: js for rid, js in before["records"].items() if rid not in removed_ids}
-    assert records(deployment["output"]) == expected
+    # the rewrite passes the k-anonymity rule again: smaller groups may be generalised further or
+    # suppressed, as many as the amendments say; the text of every record that stays never changes
+    done = [
+        a.get("k_anonymity", {})
+        for p in map(partition_name, DAYS)
+        for a in read_manifest(deployment["output"], DATASET, p).get("amendments", [])
+    ]
+    now = records(deployment["output"])
+    assert set(now) <= set(expected)
+    assert len(set(expected) - set(now)) == sum(d.get("suppressed", 0) for d in done)
+    changed = [rid for rid, js in now.items() if js != expected[rid]]
+    assert len(changed) <= sum(d.get("generalised", 0) for d in done)
+    for rid in changed:
+        assert json.loads(now[rid])["messages"] == json.loads(expected[rid])["messages"]
 
 
 def test_manifests_and_indexes_agree_with_the_files(deployment, enforced):
@@ -213,7 +226,13 @@ def test_manifests_and_indexes_agree_with_the_files(deployment, enforced):
         removed = sum(
             len(rids) for s, rids in before["indexes"][partition].items() if s in before["removed_subjects"]
         )
-        assert manifest["records"] == len(ids) == before["counts"][partition] - removed
+        suppressed = sum(
+            a.get("k_anonymity", {}).get("suppressed", 0) for a in manifest.get("amendments", [])
+        )
+        assert manifest["records"] == len(ids) == before["counts"][partition] - removed - suppressed
+        # the card beside the manifest is the amended partition's (a rewrite used to drop it)
+        card = output.get_bytes(PartitionRef(DATASET, partition).key(Area.TRAINING, "_datacard.md")).decode()
+        assert f"**Records:** {manifest['records']} conversations" in card
         counts = manifest["counts"]
         assert counts["published"] == len(ids)
         accounted = (
@@ -314,6 +333,13 @@ def test_a_future_dated_grant_does_not_republish_a_revoked_customer(
     for day in DAYS:
         result = run_interval(interval(day), get_settings())
         assert result["counts"]["excluded"].get("consent_revoked_since", 0) > 0
+        # the day shows the impossible events that decided its conversations, and still reconciles
+        ledger = result["counts"]["consent_ledger_errors"]
+        assert 1 <= ledger["events"] <= 3 and ledger["kept"] == 0
+        assert ledger["conversations"] == sum(ledger["excluded"].values()) > 0
+        assert (
+            read_manifest(output, DATASET, partition_name(day))["counts"]["consent_ledger_errors"] == ledger
+        )
     assert locate(output, HMAC_KEY, target, DATASET) == []
     run = run_enforcement(enforcement_dag, ENFORCE_AT + timedelta(days=2))
     assert run.state == "success"
