@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 
     from support_curation.validation.run import ValidationOutcome
 
-# Records per GX run: a frame of 50k rows peaks near 100 MB with GX; a GX run costs ~0.5 s of set-up.
-CHUNK_ROWS = 50_000
+# Records per GX run: GX at work on 50k rows adds ~100 MB over 10k rows (bench/validate_memory.py);
+# each run costs ~0.3 s of GX overhead, ~15 s a million records at 20k.
+CHUNK_ROWS = 20_000
 KEY_COLUMN = "record_id"  # always tracked across chunks: it also gives the interval's row count
 
 
