@@ -267,26 +267,27 @@ def run_ner(
     An entity touching a cut edge of its window may be a name cut in two, read without its context: it
     is dropped. It holds no candidate word (a candidate's own window would reach past it and the two
     would have been joined), so it is the gazetteer's and the recognizers' to settle, as elsewhere.
+
+    A window that recurs (a boilerplate paragraph, a signature, a macro around the same name) is read
+    once: the NER's entities depend on the window's text alone, not on its batch.
     """
     pieces: list[tuple[str, int, int, bool, bool]] = []  # text, start, end, cut before, cut after
     for text, spans in texts.items():
         for start, end in ner_windows(ner, text, spans):
             pieces.append((text, start, end, start > 0, end < len(text)))
-    found: dict[str, list[Span]] = {text: [] for text in texts}
+    unique = list(dict.fromkeys(text[start:end] for text, start, end, _, _ in pieces))
     # strings and lexemes of these docs are freed on leaving the zone: without it spaCy's vocabulary
     # grows with every new word, and a long-running worker with it
     with nlp.memory_zone():
-        docs = nlp.pipe(
-            [text[start:end] for text, start, end, _, _ in pieces],
-            batch_size=batch_size,
-            disable=idle_components(nlp),
-        )
-        for (text, start, end, cut_before, cut_after), doc in zip(pieces, docs, strict=True):
-            size = end - start
-            for span in ner_spans(doc, ner.labels):
-                if (cut_before and span.start == 0) or (cut_after and span.end >= size):
-                    continue
-                found[text].append(Span(span.start + start, span.end + start, span.entity, span.score))
+        docs = nlp.pipe(unique, batch_size=batch_size, disable=idle_components(nlp))
+        entities = {window: ner_spans(doc, ner.labels) for window, doc in zip(unique, docs, strict=True)}
+    found: dict[str, list[Span]] = {text: [] for text in texts}
+    for text, start, end, cut_before, cut_after in pieces:
+        size = end - start
+        for span in entities[text[start:end]]:
+            if (cut_before and span.start == 0) or (cut_after and span.end >= size):
+                continue
+            found[text].append(Span(span.start + start, span.end + start, span.entity, span.score))
     return found
 
 

@@ -178,3 +178,14 @@ def test_disabling_the_idle_tok2vec_keeps_every_entity() -> None:
 
     assert idle_components(nlp)  # the small English model embeds for its NER on its own
     assert ents(idle_components(nlp)) == ents([])
+
+
+def test_a_window_that_recurs_is_read_once_and_found_in_every_text() -> None:
+    boilerplate = "I spoke to Sumarlidason about it. "
+    first, second = FILLER + boilerplate + FILLER, "Hello again. " + FILLER + boilerplate + FILLER
+    nlp = _Nlp(["Sumarlidason"])
+    found = run_ner(nlp, GATED, {first: [], second: []}, batch_size=8)
+    assert len(nlp.seen) == 1  # the same window text in both
+    for text in (first, second):
+        at = text.index("Sumarlidason")
+        assert [(s.start, s.end) for s in found[text]] == [(at, at + len("Sumarlidason"))]
