@@ -15,7 +15,13 @@ import regex
 
 from support_curation.redaction.analysis import Span
 from support_curation.redaction.locales import LOCALES
-from support_curation.redaction.names import _fold, is_first_name, is_last_name, locale_name_lists
+from support_curation.redaction.names import (
+    _fold,
+    is_cued_name,
+    is_first_name,
+    is_last_name,
+    locale_name_lists,
+)
 
 F = regex.IGNORECASE | regex.V1
 WORD = regex.compile(r"[\p{L}][\p{L}'’\-]*", regex.V1)
@@ -130,6 +136,12 @@ def listed(word: str, language: str) -> bool:
     return first_name(word, language) or last_name(word, language)
 
 
+def cued_listed(word: str, language: str) -> bool:
+    """Listed, or a romanised name that is also an English word ("Gang", "Song"): where a cue, a
+    neighbouring name or a sign-off position says a name stands."""
+    return listed(word, language) or is_cued_name(word)
+
+
 @cache
 def _after_pattern(language: str) -> regex.Pattern[str] | None:
     words = "|".join(LOCALES[language].after_name)
@@ -179,7 +191,7 @@ def _take_name(text: str, pos: int, language: str, *, cued: bool) -> tuple[int, 
         capital = _is_capitalised(word)
         if (
             capital
-            and listed(word, language)
+            and (cued_listed(word, language) if cued or taken else listed(word, language))
             and freq < (CUED_MAX if cued or taken else SOLO_MAX)
             or capital
             and (cued or taken)
@@ -220,7 +232,7 @@ def name_spans(text: str, language: str) -> list[Span]:
             spans.append(Span(m.start("name"), m.end("name"), "PERSON", 0.8))
     closing = CLOSING_NAME.search(text)
     if closing and all(
-        listed(w, language) or frequency(w.lower(), language) < RARE for w in closing["name"].split()
+        cued_listed(w, language) or frequency(w.lower(), language) < RARE for w in closing["name"].split()
     ):
         spans.append(Span(closing.start("name"), closing.end("name"), "PERSON", 0.8))
     for cue in _cue_pattern(language).finditer(text):
@@ -244,10 +256,27 @@ def name_spans(text: str, language: str) -> list[Span]:
             and last_name(nxt.group(), language)
             and freq < PAIR_MAX
         ):
-            spans.append(Span(m.start(), nxt.end(), "PERSON", 0.8))
+            spans.append(Span(m.start(), _run_end(text, words, i + 1, language), "PERSON", 0.8))
         elif freq < SOLO_MAX and frequency(word.lower(), "en") < SOLO_MAX + 1:
-            spans.append(Span(m.start(), m.end(), "PERSON", 0.7))
+            spans.append(Span(m.start(), _run_end(text, words, i, language), "PERSON", 0.7))
     return spans
+
+
+def _run_end(text: str, words: list[regex.Match[str]], last: int, language: str) -> int:
+    """The end of a name run: further adjacent capitalised listed names after ``words[last]`` join it
+    (names written family name, middle name, given name: "Nguyen Van Bao John", "Mai Bảo Jane")."""
+    end = last
+    while (
+        end + 1 < len(words)
+        and end + 1 - last < 3
+        and regex.fullmatch(r"[ \t]+", text[words[end].end() : words[end + 1].start()])
+        and _is_capitalised(words[end + 1].group())
+        and words[end + 1].group().lower() not in STOP
+        and cued_listed(words[end + 1].group(), language)
+        and frequency(words[end + 1].group().lower(), language) < PAIR_MAX
+    ):
+        end += 1
+    return words[end].end()
 
 
 def answer_name(reply: str, language: str) -> list[Span]:
@@ -259,6 +288,6 @@ def answer_name(reply: str, language: str) -> list[Span]:
         if low in STOP:
             continue
         freq = frequency(low, language)
-        if (listed(word, language) and freq < CUED_MAX) or (_is_capitalised(word) and freq < RARE):
+        if (cued_listed(word, language) and freq < CUED_MAX) or (_is_capitalised(word) and freq < RARE):
             spans.append(Span(m.start(), m.end(), "PERSON", 0.8))
     return spans

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 import unicodedata
 from functools import cache, lru_cache
 
@@ -54,6 +55,9 @@ _UNDECOMPOSED = str.maketrans(
 )
 
 
+_APOSTROPHE_HYPHEN = re.compile(r"['’\-]")
+
+
 @lru_cache(maxsize=131072)  # called for every token of every turn
 def _fold(word: str) -> str:
     """Lower-case and strip accents: "Szöllösy" and "szollosy" are the same candidate."""
@@ -83,12 +87,16 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str]]:
 
 @lru_cache(maxsize=1)
 def cued_only_names() -> frozenset[str]:
-    """Romanised names that are also common English words ("gang", "fan", "song"): names after a cue
-    ("my name is", "thanks") or beside another name ("Zhou Gang"), words anywhere else."""
+    """Romanised names that are also common English words ("gang", "fan", "song"), and Vietnamese middle
+    names: names after a cue ("my name is", "thanks") or beside another name ("Zhou Gang", "Nguyen Hai
+    Lan"), words anywhere else."""
     common: set[str] = set()
     for locale in _ROMANISED:
         for names in _romanised_lists(locale):
             common |= {n for n in names if word_frequency(n) >= ROMANISED_COMMON and len(n) >= 3}
+    # Vietnamese middle names ("Văn", "Thị", "Hải"): inside a full name only ("hai" is also "hi")
+    provider = importlib.import_module("faker.providers.person.vi_VN").Provider
+    common |= {_fold(n) for n in getattr(provider, "middle_names", ()) if str(n).isalpha()}
     return frozenset(common - gazetteer()[0] - gazetteer()[1])
 
 
@@ -150,8 +158,8 @@ def is_cued_name(word: str) -> bool:
 
 def name_score(word: str, *, capitalized: bool, context: bool) -> float:
     """How likely a single token is a person's name (0 = not at all)."""
-    if not word.isalpha() or len(word) < 2:
-        return 0.0
+    if not _APOSTROPHE_HYPHEN.sub("", word).isalpha() or len(word) < 2:
+        return 0.0  # letters only; "O'Neil", "Sa’idu" and "Al-Rashid" are letters too
     freq = word_frequency(word.lower())
     known = is_name(word)
     if context:

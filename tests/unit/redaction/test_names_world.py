@@ -62,3 +62,25 @@ def test_a_username_answer_keeps_the_agents_words() -> None:
     answer = "my username on the Customer Portal is jdoe_84"
     assert [answer[s.start : s.end] for s in answer_spans(question, answer)] == ["jdoe_84"]
     assert [a[s.start : s.end] for a in ["catlover"] for s in answer_spans(question, a)] == ["catlover"]
+
+
+def test_names_with_apostrophes_and_lower_case_surnames() -> None:
+    assert persons("Mr Sa’idu said he would email me.") == ["Sa’idu"]
+    assert persons("hello i am robert smith, my order is late") == ["robert smith"]
+    assert "hai" not in " ".join(persons("hai, my order is late"))  # a Vietnamese middle name, and "hi"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "name"),
+    [
+        ("de", "Guten Tag, mein Name ist Chao Song und meine Bestellung fehlt.", "Chao Song"),
+        ("it", "Il pacco è intestato a mio marito, Mai Trí Bảo, potete controllare?", "Trí Bảo"),
+        ("fr", "Merci beaucoup pour votre aide, bonne journée.\nGang", "Gang"),
+        ("nl", "Hallo, mijn naam is Hoang Hai Lan en mijn bestelling is er niet.", "Hoang Hai Lan"),
+    ],
+)
+def test_romanised_names_in_other_languages(language: str, text: str, name: str) -> None:
+    from support_curation.redaction.locale_names import name_spans
+
+    found = " ".join(text[s.start : s.end] for s in name_spans(text, language))
+    assert all(part in found for part in name.split())

@@ -11,7 +11,13 @@ import regex
 from presidio_analyzer import EntityRecognizer
 
 from support_curation.redaction.frequency import ZIPF, word_frequency
-from support_curation.redaction.names import is_cued_name, is_first_name, is_name, name_score
+from support_curation.redaction.names import (
+    is_cued_name,
+    is_first_name,
+    is_last_name,
+    is_name,
+    name_score,
+)
 from support_curation.redaction.recognizers.base import make_result
 
 if TYPE_CHECKING:
@@ -201,4 +207,10 @@ def _continues_name(text: str, current: tuple[int, int, str], following: tuple[i
     freq = word_frequency(word.lower())
     if word[0].isupper() and not word.isupper():
         return freq < ZIPF.common_name or (is_cued_name(word) and freq < ZIPF.cued_name)
-    return (is_name(word) and freq < ZIPF.common_name) or freq < ZIPF.very_rare
+    # lower-case: a name that is not mainly a word, a word English hardly knows, or a surname after a
+    # first name ("i am robert smith")
+    return (
+        (is_name(word) and freq < ZIPF.common_name)
+        or freq < ZIPF.very_rare
+        or (is_last_name(word) and freq < ZIPF.cued_name and is_first_name(current[2]))
+    )
