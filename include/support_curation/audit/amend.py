@@ -46,7 +46,7 @@ from support_curation.config import AuditAction
 from support_curation.layout import Area, PartitionRef
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from support_curation.config import PipelinePolicy
     from support_curation.storage import Storage
@@ -72,11 +72,14 @@ def republish(
     metadata: dict[str, Any],
     policy: PipelinePolicy | None = None,
     mandatory: bool = False,
+    on_suppressed: Callable[[set[str]], None] | None = None,
 ) -> publish.Manifest:
     """Publish an amended partition (rows carry subject hashes) with its audit re-applied (module doc).
 
     ``metadata`` is the manifest without the fields publish computes, already amended by the caller
     (counts, ``amendments``); its last amendment gains what k-anonymity did to the new contents.
+    ``on_suppressed`` gets the ids of the records k-anonymity keeps out, before ``metadata`` is read for
+    the manifest: a caller whose manifest fields name records (review outcomes) can correct them.
 
     Raises:
         risk.KAnonymityNotMet: a voluntary amendment would leave groups under ``k_min``; nothing written.
@@ -102,6 +105,8 @@ def republish(
         combos = _spool(rows, spool, policy.audit.quasi_identifiers)
         plan, forced = _plan(combos, policy, ref, mandatory)
         report = plan.report()
+        if on_suppressed is not None and report["suppressed"]:
+            on_suppressed({r["record_id"] for r, _ in _unspool(spool) if plan.apply(r) is None})
         metadata = _amended_metadata(metadata, report, forced, policy.audit.k_min)
         entities: dict[str, int] = {}
         scan = IndirectScan(policy.audit.k_min, _ner_model(policy) if policy.audit.indirect_ner else None)

@@ -59,6 +59,7 @@ log = logging.getLogger(__name__)
 
 MISSED_REPORT = "review_missed_pii.json"
 REQUEUED, RE_REDACTED, STALE = "requeued", "re_redacted", "stale"
+K_ANONYMITY_OUTCOME = "k_anonymity"  # approved, then kept out by the partition's k-anonymity rule
 # manifest fields publish_partition computes itself; everything else is carried over on a rewrite
 _COMPUTED = ("dataset", "partition", "format", "files", "records", "subject_index")
 
@@ -325,10 +326,24 @@ def _apply_locked(
     for d in pending:
         if str(d.decision_id) in done:
             outcomes[d.decision_id] = done[str(d.decision_id)]
+            kept_out = all_items.get(d.item)
+            if (
+                done[str(d.decision_id)] == K_ANONYMITY_OUTCOME
+                and kept_out
+                and kept_out["state"] == State.PENDING
+            ):
+                # its record is not in the partition, so nothing else would mark it resolved
+                items.write_item(
+                    ctx.storage, items.resolved(kept_out, State.EXCLUDED, outcome=K_ANONYMITY_OUTCOME)
+                )
     if not new:
         return outcomes
 
     amended = _rewrite(ctx, partition, manifest, counts, drop, add, deny_list, outcomes, plans)
+    # approved items that k-anonymity kept out of the amended partition: resolved as what happened
+    for ref, p in plans.items():
+        if outcomes.get(p.decisions[-1].decision_id) == K_ANONYMITY_OUTCOME:
+            item_updates[ref] = items.resolved(p.item, State.EXCLUDED, outcome=K_ANONYMITY_OUTCOME)
     # items after the switch: pending ones lose the marked values too; resolved ones their text
     for ref, item in all_items.items():
         if ref in item_updates:
@@ -424,6 +439,17 @@ def _rewrite(
     metadata["amendments"] = [*metadata.get("amendments", []), amendment]
     if "entities" in manifest:
         metadata["entities"] = entities  # filled while the rows stream, as lifecycle does
+
+    def suppressed(record_ids: set[str]) -> None:
+        # an approved item with no group to hide in is not published: its outcome (decision log, the
+        # manifest's applied map, the item) says so; the counts already moved it to excluded.k_anonymity
+        for plan in plans.values():
+            if plan.item.get("record_id") in record_ids and outcomes.get(
+                plan.decisions[-1].decision_id
+            ) == str(State.PUBLISHED):
+                outcomes[plan.decisions[-1].decision_id] = K_ANONYMITY_OUTCOME
+                applied[str(plan.decisions[-1].decision_id)] = K_ANONYMITY_OUTCOME
+
     # approved items arrive with their fine-grained quasi-identifiers and exclusions shrink groups: an
     # audited partition passes the publish-time audit again (card included), or nothing is written
     written = amend.republish(
@@ -433,6 +459,7 @@ def _rewrite(
         rows=rows(),
         metadata=metadata,
         policy=ctx.policy,
+        on_suppressed=suppressed,
     )
     return written.body
 

@@ -430,10 +430,15 @@ def test_an_audited_partition_keeps_k_anonymity_and_its_card_after_decisions(tmp
     first = sorted(world.items("review_required"), key=lambda i: i["record_id"])[0]
     world.decide(first, action="approve")
     (summary,) = apply.apply_all(world.context())
-    assert summary["outcomes"] == {"published": 1}
+    # approved, but no group to hide in: kept out, and the steward's outcome says so everywhere
+    assert summary["outcomes"] == {"k_anonymity": 1}
     manifest, records = world.manifest(), world.records()
     assert risk.min_k(records, policy.audit.quasi_identifiers) >= 3
-    assert first["record_id"] not in {r["record_id"] for r in records}  # suppressed: no group to hide in
+    assert first["record_id"] not in {r["record_id"] for r in records}
+    assert set(manifest["review"]["applied"].values()) == {"k_anonymity"}
+    (item,) = [i for i in items.list_items(world.storage, DATASET, states=None) if i["item"] == first["item"]]
+    assert (item["state"], item["outcome"]) == ("excluded", "k_anonymity") and "record" not in item
+    assert [o for _, o in world.store.applied(DATASET)] == ["k_anonymity"]
     assert manifest["counts"]["excluded"] == {"k_anonymity": 1}
     assert manifest["amendments"][-1]["k_anonymity"] == {"generalised": 0, "suppressed": 1}
     assert _reconciles(manifest) and publish.verify_partition(world.storage, DATASET, REF.partition)
