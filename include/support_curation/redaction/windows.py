@@ -50,6 +50,7 @@ WINDOWED: dict[str, str] = {
     "SpacedCodeRecognizer": "digit",
     "AlphanumericIdRecognizer": "digit",
     "EmailAddressRecognizer": "trigger",
+    "IpAddressRecognizer": "trigger",  # a dotted quad's "1.2", an IPv6 group's ":"
 }
 # characters of text kept either side of an anchor: the longest match with its cue words ("order
 # number for the replacement is 12345", a street name before its number) reads under half of it

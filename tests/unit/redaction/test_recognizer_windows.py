@@ -84,6 +84,7 @@ def test_windowed_recognizers_find_what_they_find_on_the_whole_text(seed: int) -
         f"call {fake.numerify('(###) ###-####')}",
         f"I live at {fake.street_address()}, {fake.city()} {fake.postcode()}",
         f"account no. {fake.bothify('AC-#######')}",
+        f"the login came from {fake.ipv4()} and then {fake.ipv6()}",
     ]
     paragraphs = [fake.paragraph(nb_sentences=6) for _ in range(30)]
     for i, value in enumerate(values):
@@ -95,7 +96,12 @@ def test_windowed_recognizers_find_what_they_find_on_the_whole_text(seed: int) -
     available = project_recognizers()
     names = [n for n in w.WINDOWED if n in available]
     assert EmailAddressRecognizer.__name__ in names
+    hits = set()
     for name in names:
         recognizer = available[name]()
         assert w.anchor_of(recognizer) is not None, name
-        assert found(recognizer, text, windowed=True) == found(recognizer, text, windowed=False), name
+        whole = found(recognizer, text, windowed=False)
+        assert found(recognizer, text, windowed=True) == whole, name
+        hits |= {name} if any(score >= 0.45 for *_, score in whole) else set()
+    # the planted values were found, so the comparison compared something
+    assert {"EmailAddressRecognizer", "OrderNumberRecognizer", "IpAddressRecognizer"} <= hits
