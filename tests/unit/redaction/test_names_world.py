@@ -84,3 +84,15 @@ def test_romanised_names_in_other_languages(language: str, text: str, name: str)
 
     found = " ".join(text[s.start : s.end] for s in name_spans(text, language))
     assert all(part in found for part in name.split())
+
+
+@pytest.mark.parametrize("text", ["ty so much!!! 🥰", "hii my order is late", "thankyou sooo much"])
+def test_chat_shorthand_is_not_a_name(text: str) -> None:
+    assert persons(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"), [("aman singh here", "aman singh"), ("jack smmith", "jack smmith")]
+)
+def test_names_that_look_like_shorthand_still_count(text: str, name: str) -> None:
+    assert name in " ".join(persons(text))

@@ -5,6 +5,7 @@ and a name given on its own as an answer. Scored by the name gazetteer and word 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
@@ -133,6 +134,8 @@ class PersonNameRecognizer(EntityRecognizer):
                     score = (
                         0.5  # a capitalised word English hardly knows, mid-sentence: a name far more often
                     )
+            if score and word.islower() and _chat_word(word):
+                score = 0.0
             if score:
                 j = i
                 while (
@@ -187,6 +190,74 @@ def _name_like(word: str) -> bool:
         word.isalpha()
         and len(word) >= 2
         and ((is_name(word) and freq < ZIPF.weak_cue_name) or freq < ZIPF.rare)
+        and not (word.islower() and _chat_word(word))
+    )
+
+
+# chat shorthand that the name lists also hold ("ty", "ur") or that is too rare for word lists
+CHAT_SHORTHAND = frozenset(
+    {
+        "ty",
+        "tx",
+        "thx",
+        "thnx",
+        "tq",
+        "pls",
+        "plz",
+        "ur",
+        "np",
+        "lol",
+        "omg",
+        "tbh",
+        "btw",
+        "idk",
+        "imo",
+        "ikr",
+        "brb",
+        "ttyl",
+        "smh",
+        "fyi",
+        "asap",
+        "jk",
+        "lmao",
+        "rofl",
+        "ily",
+        "wtf",
+        "ffs",
+        "hun",
+        "bae",
+        "bro",
+        "sis",
+        "okie",
+        "okk",
+        "kk",
+        "gm",
+        "gn",
+        "mrng",
+        "mrg",
+        "gud",
+    }
+)
+
+
+@lru_cache(maxsize=16384)
+def _chat_word(word: str) -> bool:
+    """Chat writing, not a name: shorthand, a stretched word ("hii", "byee", "sooo") or two everyday
+    words run together ("thankyou", "nothanks") -- unless the name lists know it as it is."""
+    if word in CHAT_SHORTHAND:
+        return True
+    if is_name(word):
+        return False
+    # stretched: a letter said three times, or the last one twice ("sooo", "hii"; not "smmith", "jully")
+    if regex.search(r"(.)\1\1|(.)\2$", word):
+        squeezed = regex.sub(r"(.)\1+", r"\1", word)
+        if word_frequency(squeezed) >= ZIPF.common_name and not is_name(squeezed):
+            return True
+    # run together: two everyday words of three letters or more ("thankyou"; not "aman", "asif", "usher")
+    return len(word) >= 7 and any(
+        word_frequency(word[:i]) >= ZIPF.capitalised_name
+        and word_frequency(word[i:]) >= ZIPF.capitalised_name
+        for i in range(3, len(word) - 2)
     )
 
 
