@@ -16,11 +16,13 @@ _DATE_OR_AMOUNT = regex.compile(
 )
 
 
+# a run that a time follows ("12/03/2026 14:02", "2 March 2026 09:12") ends before the hour: a mail
+# header's date, not a number (the lookahead ``:\d``)
 class LongNumberRecognizer(ValuePatternRecognizer):
     ENTITY = "ID_NUMBER"
     NEEDS_DIGIT = True
     PATTERNS = [
-        Pattern("digits", r"(?<![\w$£€.,/:])(?P<value>\+?\(?\d(?:[\s\-.()/]{0,2}\d){5,})(?![\w%])", 0.6),
+        Pattern("digits", r"(?<![\w$£€.,/:])(?P<value>\+?\(?\d(?:[\s\-.()/]{0,2}\d){5,})(?![\w%]|:\d)", 0.6),
     ]
 
     def invalidate_result(self, pattern_text: str) -> bool:

@@ -19,6 +19,7 @@ from support_curation.redaction.names import (
     is_name,
     name_score,
 )
+from support_curation.redaction.recognizers._shared import MONTH
 from support_curation.redaction.recognizers.base import make_result
 
 if TYPE_CHECKING:
@@ -92,6 +93,9 @@ class PersonNameRecognizer(EntityRecognizer):
         i = 0
         while i < len(tokens):
             start, end, word = tokens[i]
+            if _in_date(text, start, end, word):  # "3 Mar 2026", "June 5th": a month, not a name
+                i += 1
+                continue
             if start and text[start - 1] in "#@＠":
                 # a hashtag or a handle: NameHashtagRecognizer and SocialHandleRecognizer read those
                 # (and keep the brand's own care account)
@@ -258,6 +262,19 @@ def _chat_word(word: str) -> bool:
         word_frequency(word[:i]) >= ZIPF.capitalised_name
         and word_frequency(word[i:]) >= ZIPF.capitalised_name
         for i in range(3, len(word) - 2)
+    )
+
+
+_MONTH = regex.compile(rf"(?i:{MONTH})")
+_DAY_BEFORE = regex.compile(r"\b\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+$")
+_DAY_OR_YEAR_AFTER = regex.compile(r"\.?,?\s+(?:\d{1,2}(?:st|nd|rd|th)?\b|\d{4}\b)")
+
+
+def _in_date(text: str, start: int, end: int, word: str) -> bool:
+    """A month name or abbreviation with a day before it or a day or year after it."""
+    return bool(
+        _MONTH.fullmatch(word)
+        and (_DAY_BEFORE.search(text[max(0, start - 12) : start]) or _DAY_OR_YEAR_AFTER.match(text, end))
     )
 
 

@@ -24,6 +24,8 @@ _CONTEXT = regex.compile(
     r"\b(?:phone|tel|telephone|cell|mobile|call|calls|ring|text|sms|contact|whatsapp|fax|landline)\b",
     regex.IGNORECASE,
 )
+_TIME_AFTER = regex.compile(r":\d\d")
+_HOUR = regex.compile(r"[\sT,]+\d{1,2}$")
 FULL_DIGITS = 10
 MAX_DIGITS = 15  # the longest phone number (E.164); a longer run may be two numbers side by side
 SLACK = 3
@@ -39,6 +41,11 @@ class PhoneNumberRecognizer(PhoneRecognizer):
         results: list[RecognizerResult] = []
         for candidate in _CANDIDATE.finditer(text):
             start, end = candidate.span()
+            if _TIME_AFTER.match(text, end):  # "12/03/2026 14:02": a date and the hour of a time
+                hour = _HOUR.search(text, start, end)
+                end = hour.start() if hour else end
+                if sum(c.isdigit() for c in text[start:end]) < 7:
+                    continue
             while start > 0 and text[start - 1] in "+(":
                 start -= 1
             results += self._find(text[start:end], text, start, end)

@@ -40,7 +40,7 @@ _BEFORE = regex.compile(
 _YEAR_BEFORE = regex.compile(
     r"\b(?:in|by|from|since|until|till|before|after|during|of|year|circa|early|late|mid|the|between|and"
     r"|to|spring|summer|autumn|fall|winter|january|february|march|april|may|june|july|august|september"
-    r"|october|november|december)\W*$",
+    r"|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\W*$",
     regex.IGNORECASE,
 )
 _NEXT_WORD = regex.compile(r"^\s+([a-z]+)\b")
