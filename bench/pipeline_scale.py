@@ -2,6 +2,15 @@
 
     .venv/bin/python bench/pipeline_scale.py --sizes 1000 10000 [--workers 1 2]
     .venv/bin/python bench/pipeline_scale.py --executor celery --sizes 10000 --workers 1 2
+    .venv/bin/python bench/pipeline_scale.py --executor celery --sizes 1000000 --workers 2   # ~idle machine
+
+The demo day of each size is generated once (in a process of its own, not counted as the pipeline's
+time) into ``bench/results/.demo-cache/`` and copied for every run, so ``--workers 1 2`` pays for one
+generation (a 1M day: ~8 minutes, ~2 GB). ``--chunk-size`` defaults to ``size // 40`` within
+[500, 5000]: a redaction chunk pays a task-process start and the models' load (~10 s), so chunks of a
+big day are big; 1M gets 5,000 (200 mapped tasks, under Airflow's ``max_map_length`` of 1,024, which the
+bench checks before it starts). With ``--workers 1 2`` both runs use the same chunks, and the speed-up
+from 1 to 2 workers is printed for the whole run and for the redaction stage.
 
 ``--executor celery``: the real thing. A local deployment (``devenv.deploy_stack``: PostgreSQL, Redis,
 api-server, scheduler with the CeleryExecutor, dag-processor) with N Celery workers of one process each,
@@ -76,6 +85,50 @@ def _generate(data_dir: str, size: int) -> None:
     )
 
 
+CACHE = RESULTS / ".demo-cache"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+MAX_MAP_LENGTH = 1024  # Airflow's [core] max_map_length: a mapped task of more chunks fails its run
+
+
+def auto_chunk_size(size: int) -> int:
+    """Chunks of a big day are big: each pays a task-process start and the models' load (~10 s)."""
+    return min(5_000, max(500, size // 40))
+
+
+def check_chunks(size: int, chunk_size: int) -> int:
+    """The mapped redaction tasks a day of ``size`` makes (chunked per source: half tickets, half chats)."""
+    chunks = -(-(size // 2) // chunk_size) + -(-(size - size // 2) // chunk_size)
+    if chunks > MAX_MAP_LENGTH:
+        raise SystemExit(
+            f"{chunks} chunks of {chunk_size} for {size:,} conversations: more than Airflow's max_map_length "
+            f"({MAX_MAP_LENGTH}); use --chunk-size {-(-size // MAX_MAP_LENGTH) + 1} or more"
+        )
+    return chunks
+
+
+def demo_day(size: int, data_dir: Path) -> float:
+    """A copy of the size's demo day in ``data_dir`` (generated once, in a process of its own); the
+    seconds the generation took (0 when the cached day was copied)."""
+    cached = CACHE / str(size)
+    seconds = 0.0
+    if not (cached / ".complete").exists():
+        shutil.rmtree(cached, ignore_errors=True)
+        t0 = time.perf_counter()
+        generator = multiprocessing.get_context("spawn").Process(target=_generate, args=(str(cached), size))
+        generator.start()
+        generator.join()
+        if generator.exitcode:
+            raise SystemExit(f"demo generation failed with exit code {generator.exitcode}")
+        (cached / ".complete").touch()
+        seconds = time.perf_counter() - t0
+    shutil.copytree(cached, data_dir, ignore=shutil.ignore_patterns(".complete"))
+    return seconds
+
+
+def disk_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
 def run_one(size: int, workers: int, chunk_size: int) -> dict:
     from support_curation.config import Settings
     from support_curation.pipeline import (
@@ -89,17 +142,9 @@ def run_one(size: int, workers: int, chunk_size: int) -> dict:
     )
 
     spawn = multiprocessing.get_context("spawn")  # workers start clean, as task processes do
-    data_dir = Path(tempfile.mkdtemp(prefix="curation-scale-"))
+    data_dir = Path(tempfile.mkdtemp(prefix="curation-scale-")) / "curation"
     settings = Settings(data_dir=data_dir, chunk_size=chunk_size, demo=True)
-    timings: dict[str, float] = {}
-
-    t0 = time.perf_counter()
-    generator = spawn.Process(target=_generate, args=(str(data_dir), size))
-    generator.start()
-    generator.join()
-    if generator.exitcode:
-        raise SystemExit(f"demo generation failed with exit code {generator.exitcode}")
-    timings["generate"] = time.perf_counter() - t0
+    timings: dict[str, float] = {"generate": demo_day(size, data_dir)}
 
     start = datetime.combine(DAY, datetime.min.time(), tzinfo=UTC)
     rt = Runtime(Interval(start, start + timedelta(days=1)), settings)
@@ -127,7 +172,7 @@ def run_one(size: int, workers: int, chunk_size: int) -> dict:
     published = publish_interval(extracts, consented, redacted, validation, rt)
     timings["publish"] = time.perf_counter() - t0
     cleanup_staging(rt)
-    shutil.rmtree(data_dir, ignore_errors=True)  # a million conversations take gigabytes
+    shutil.rmtree(data_dir.parent, ignore_errors=True)  # a million conversations take gigabytes
 
     counts = published["counts"]
     per_stage = {
@@ -140,6 +185,7 @@ def run_one(size: int, workers: int, chunk_size: int) -> dict:
     return {
         "size": size,
         "workers": workers,
+        "chunk_size": chunk_size,
         "counts": counts,
         "seconds": {k: round(v, 2) for k, v in timings.items()},
         "conversations_per_s": {
@@ -153,34 +199,45 @@ def run_one(size: int, workers: int, chunk_size: int) -> dict:
 
 
 class RssSampler(threading.Thread):
-    """Peak RSS (``VmHWM``, the kernel's own high-water mark) of every process in the given sessions.
+    """Peak RSS (``VmHWM``, the kernel's own high-water mark) and CPU time of every process in the given
+    sessions. CPU seconds give rates per core that a busy machine does not distort as wall time does.
 
     Each deployment component is a session leader (``start_new_session``), and the task processes a worker
     forks stay in its session: polling the sessions catches each process's peak just before it exits.
     """
 
-    def __init__(self, sessions: dict[int, str], interval: float = 0.2) -> None:
+    def __init__(
+        self, sessions: dict[int, str], interval: float = 0.2, disk_root: Path | None = None
+    ) -> None:
         super().__init__(daemon=True)
         self.sessions = sessions  # session id -> component name
         self.interval = interval
         self.peaks: dict[int, tuple[str, str, float]] = {}  # pid -> (component, title, MB)
+        self.cpu: dict[int, float] = {}  # pid -> user + system seconds at its last sample
+        self.disk_root = disk_root  # also the peak size of this folder (input, staging, lake, logs)
+        self.disk_peak_mb = 0.0
         self.stopped = threading.Event()
 
     def run(self) -> None:
+        rounds = 0
         while not self.stopped.is_set():
             for entry in os.scandir("/proc"):
                 if entry.name.isdigit():
                     self._sample(int(entry.name))
+            if self.disk_root is not None and rounds % 50 == 0:  # every ~10 s: a few hundred files
+                with contextlib.suppress(OSError):  # a staged file removed while walking
+                    self.disk_peak_mb = max(self.disk_peak_mb, disk_mb(self.disk_root))
+            rounds += 1
             self.stopped.wait(self.interval)
 
     def _sample(self, pid: int) -> None:
         # StopIteration: a zombie (exited, not yet reaped) has no VmHWM line
         with contextlib.suppress(OSError, ValueError, IndexError, StopIteration):
-            stat = Path(f"/proc/{pid}/stat").read_text()
-            session = int(stat.rsplit(")", 1)[1].split()[3])
-            component = self.sessions.get(session)
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            component = self.sessions.get(int(fields[3]))  # the session id
             if component is None:
                 return
+            self.cpu[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
             status = Path(f"/proc/{pid}/status").read_text()
             hwm = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
             mb = int(hwm.split()[1]) / 1024
@@ -196,20 +253,13 @@ def _span(tis: list[dict]) -> float:
     return (max(ends) - min(starts)).total_seconds() if starts and ends else 0.0
 
 
-def run_celery(size: int, workers: int, chunk_size: int) -> dict:
+def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float) -> dict:
     """One day of ``size`` conversations through the scheduler and ``workers`` Celery workers."""
     from support_curation.devenv import deploy_stack as deploy
 
     state = Path(tempfile.mkdtemp(prefix="curation-scale-celery-"))
     data_dir = state / "curation"
-    spawn = multiprocessing.get_context("spawn")
-    t0 = time.perf_counter()
-    generator = spawn.Process(target=_generate, args=(str(data_dir), size))
-    generator.start()
-    generator.join()
-    if generator.exitcode:
-        raise SystemExit(f"demo generation failed with exit code {generator.exitcode}")
-    generate_s = time.perf_counter() - t0
+    generate_s = demo_day(size, data_dir)
     cluster = tuple(
         deploy.Worker(f"w{i + 1}", ("redaction", "default") if i == 0 else ("redaction",), 1)
         for i in range(workers)
@@ -224,10 +274,12 @@ def run_celery(size: int, workers: int, chunk_size: int) -> dict:
             "CURATION_DEMO": "1",
             "CURATION_CHUNK_SIZE": str(chunk_size),
             "CURATION_CODE_VERSION": "bench",
+            # the DAG file does not change during a run: re-parsing it every 30 s only takes CPU
+            "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "3600",
         },
         celery_workers=cluster,
     )
-    sampler = RssSampler({proc.pid: name for name, proc in stack.procs.items()})
+    sampler = RssSampler({proc.pid: name for name, proc in stack.procs.items()}, disk_root=state)
     sampler.start()
     try:
         token = stack.token("admin")
@@ -245,8 +297,11 @@ def run_celery(size: int, workers: int, chunk_size: int) -> dict:
         status, backfill = stack.request("POST", "/api/v2/backfills", body, token=token)
         if status != 200:
             raise SystemExit(f"backfill refused: {status} {backfill}")
+        deadline = time.monotonic() + deadline_minutes * 60
         while not backfill.get("completed_at"):
             stack.check_alive()
+            if time.monotonic() > deadline:
+                raise SystemExit(f"N={size:,} workers={workers}: not done after {deadline_minutes:g} minutes")
             time.sleep(3)
             token = stack.token("admin")  # a long day outlives one token
             backfill = stack.request("GET", f"/api/v2/backfills/{backfill['id']}", token=token)[1]
@@ -264,10 +319,12 @@ def run_celery(size: int, workers: int, chunk_size: int) -> dict:
     ti_task = {ti["id"]: ti["task_id"] for ti in tis}
     components: dict[str, float] = {}
     tasks: dict[str, float] = {}
-    for component, title, mb in sampler.peaks.values():
+    task_cpu: dict[str, float] = {}
+    for pid, (component, title, mb) in sampler.peaks.items():
         if title.startswith("airflow worker -- "):
             task = ti_task.get(title.removeprefix("airflow worker -- ").strip(), "?")
             tasks[task] = max(tasks.get(task, 0.0), mb)
+            task_cpu[task] = task_cpu.get(task, 0.0) + sampler.cpu.get(pid, 0.0)
         elif not title.startswith("airflow task supervisor"):
             components[component] = max(components.get(component, 0.0), mb)
     from support_curation.publish import read_manifest
@@ -275,6 +332,7 @@ def run_celery(size: int, workers: int, chunk_size: int) -> dict:
 
     manifest = read_manifest(open_storage(str(data_dir / "lake")), "support_conversations", f"dt={DAY}")
     counts = (manifest or {}).get("counts", {})
+    redact_durations = [float(t["duration"] or 0) for t in by_task.get("redact", [])]
     shutil.rmtree(state, ignore_errors=True)
     wall = (
         datetime.fromisoformat(run["end_date"]) - datetime.fromisoformat(run["start_date"])
@@ -298,7 +356,9 @@ def run_celery(size: int, workers: int, chunk_size: int) -> dict:
         "counts": counts,
         "generate_seconds": round(generate_s, 1),
         "seconds": seconds,
+        "chunk_size": chunk_size,
         "redact_tasks": len(by_task.get("redact", [])),
+        "redact_task_seconds_mean": round(sum(redact_durations) / max(1, len(redact_durations)), 1),
         "redact_hosts": sorted({str(t.get("hostname")).split("@")[0] for t in by_task.get("redact", [])}),
         "conversations_per_s": {
             stage: round(per_stage[stage] / seconds[stage], 1) if seconds[stage] else None for stage in stages
@@ -306,23 +366,85 @@ def run_celery(size: int, workers: int, chunk_size: int) -> dict:
         "pipeline_seconds": round(wall, 1),
         "peak_rss_mb_by_component": {k: round(v, 1) for k, v in sorted(components.items())},
         "peak_rss_mb_by_task": {k: round(v, 1) for k, v in sorted(tasks.items())},
+        # all task processes of the task together (a mapped task's: every chunk's)
+        "cpu_seconds_by_task": {k: round(v, 1) for k, v in sorted(task_cpu.items())},
+        "redact_conversations_per_cpu_second": (
+            round(per_stage["redact"] / task_cpu["redact"], 1) if task_cpu.get("redact") else None
+        ),
+        "disk_peak_mb": round(sampler.disk_peak_mb, 1),
     }
+
+
+TARGET_SPEEDUP = 1.8  # #17: 2 workers at least this much faster than 1
+
+
+def speedups(rows: list[dict]) -> dict[int, dict[str, float]]:
+    """Per size run with 1 and 2 workers: how much faster 2 were, for the whole run and for redaction."""
+    by_size: dict[int, dict[int, dict]] = {}
+    for row in rows:
+        by_size.setdefault(row["size"], {})[row["workers"]] = row
+    out = {}
+    for size, runs in by_size.items():
+        if 1 in runs and 2 in runs:
+            one, two = runs[1], runs[2]
+            out[size] = {
+                "run": round(one["pipeline_seconds"] / two["pipeline_seconds"], 2),
+                "redact": round(one["seconds"]["redact"] / two["seconds"]["redact"], 2),
+            }
+    return out
+
+
+def _print_row(row: dict, executor: str) -> None:
+    if executor == "celery":
+        print(
+            f"N={row['size']:>9,} celery workers={row['workers']} ({row['state']})  "
+            f"run {row['pipeline_seconds']:>8.1f} s  "
+            + "  ".join(f"{k} {v} s" for k, v in row["seconds"].items())
+            + f"\n   conv/s {row['conversations_per_s']}\n   redact tasks {row['redact_tasks']} of "
+            f"{row['chunk_size']} extracted conversations, {row['redact_task_seconds_mean']} s each "
+            f"on average, on {row['redact_hosts']}\n"
+            f"   peak RSS MB components {row['peak_rss_mb_by_component']}\n"
+            f"   peak RSS MB task processes {row['peak_rss_mb_by_task']}\n"
+            f"   CPU s by task {row['cpu_seconds_by_task']}: redaction "
+            f"{row['redact_conversations_per_cpu_second']} conversations per CPU second\n"
+            f"   demo generation {row['generate_seconds']} s (not in the run), "
+            f"peak disk {row['disk_peak_mb']} MB",
+            flush=True,
+        )
+        return
+    print(
+        f"N={row['size']:>9,} workers={row['workers']}  pipeline {row['pipeline_seconds']:>8.1f} s  "
+        f"peak RSS {row['peak_rss_mb']:>7.1f} MB, "
+        f"redaction worker {row['peak_rss_worker_mb']:>7.1f} MB  "
+        + "  ".join(f"{k} {v}/s" for k, v in row["conversations_per_s"].items()),
+        flush=True,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--chunk-size", type=int, default=500)
+    parser.add_argument("--chunk-size", type=int, default=None, help="default: size // 40 in [500, 5000]")
     parser.add_argument("--executor", choices=("inprocess", "celery"), default="inprocess")
+    parser.add_argument(
+        "--deadline-minutes", type=float, default=240, help="celery: give up on a run after this long"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.child:  # one measurement, in its own process
-        measure = run_celery if args.executor == "celery" else run_one
-        print(json.dumps(measure(args.sizes[0], args.workers[0], args.chunk_size)))
+        if args.executor == "celery":
+            row = run_celery(args.sizes[0], args.workers[0], args.chunk_size, args.deadline_minutes)
+        else:
+            row = run_one(args.sizes[0], args.workers[0], args.chunk_size)
+        print(json.dumps(row))
         return
 
+    chunk_sizes = {size: args.chunk_size or auto_chunk_size(size) for size in args.sizes}
+    if args.executor == "celery":  # before any run: a mapped task over max_map_length fails the day
+        for size, chunk_size in chunk_sizes.items():
+            check_chunks(size, chunk_size)
     rows = []
     for size in args.sizes:
         for workers in args.workers:
@@ -335,47 +457,28 @@ def main() -> None:
                 "--workers",
                 str(workers),
                 "--chunk-size",
-                str(args.chunk_size),
+                str(chunk_sizes[size]),
                 "--executor",
                 args.executor,
+                "--deadline-minutes",
+                str(args.deadline_minutes),
             ]
             env = {**os.environ, "GX_ANALYTICS_ENABLED": "false"}
             out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
             rows.append(json.loads(out.strip().splitlines()[-1]))
-            row = rows[-1]
-            if args.executor == "celery":
-                print(
-                    f"N={size:>9,} celery workers={workers} ({row['state']})  "
-                    f"run {row['pipeline_seconds']:>8.1f} s  "
-                    + "  ".join(f"{k} {v} s" for k, v in row["seconds"].items())
-                    + f"\n   conv/s {row['conversations_per_s']}\n   redact tasks {row['redact_tasks']} on "
-                    f"{row['redact_hosts']}\n   peak RSS MB components {row['peak_rss_mb_by_component']}\n"
-                    f"   peak RSS MB task processes {row['peak_rss_mb_by_task']}",
-                    flush=True,
-                )
-                continue
+            _print_row(rows[-1], args.executor)
+        if size in (ratios := speedups(rows)):
+            ratio = ratios[size]
             print(
-                f"N={size:>9,} workers={workers}  pipeline {row['pipeline_seconds']:>8.1f} s  "
-                f"peak RSS {row['peak_rss_mb']:>7.1f} MB, "
-                f"redaction worker {row['peak_rss_worker_mb']:>7.1f} MB  "
-                + "  ".join(f"{k} {v}/s" for k, v in row["conversations_per_s"].items()),
+                f"N={size:,}: 2 workers vs 1: whole run {ratio['run']:.2f}x, "
+                f"redaction {ratio['redact']:.2f}x faster (target >= {TARGET_SPEEDUP}x: "
+                f"{'met' if min(ratio.values()) >= TARGET_SPEEDUP else 'NOT met'})",
                 flush=True,
-            )
-    by_size: dict[int, dict[int, float]] = {}
-    for row in rows:
-        by_size.setdefault(row["size"], {})[row["workers"]] = row["seconds"]["redact"]
-    for size, times in by_size.items():
-        if 1 in times and 2 in times:
-            print(f"N={size:,}: redaction speed-up from 1 to 2 workers: {times[1] / times[2]:.2f}x")
-    walls = {(r["size"], r["workers"]): r["pipeline_seconds"] for r in rows}
-    for size in by_size:
-        if (size, 1) in walls and (size, 2) in walls:
-            print(
-                f"N={size:,}: whole-run speed-up from 1 to 2 workers: {walls[size, 1] / walls[size, 2]:.2f}x"
             )
     RESULTS.mkdir(exist_ok=True)
     name = "pipeline_scale_celery.json" if args.executor == "celery" else "pipeline_scale.json"
-    (RESULTS / name).write_text(json.dumps(rows, indent=2))
+    summary = {"runs": rows, "speedup_1_to_2_workers": speedups(rows)}
+    (RESULTS / name).write_text(json.dumps(summary, indent=2))
 
 
 if __name__ == "__main__":
