@@ -58,14 +58,15 @@ class LanguageSettings(BaseModel):
     supported: dict[str, LanguagePolicy] = {}
 
 
-class SocialSettings(BaseModel):
-    """The brand's own accounts on social media: an organisation's handle is not personal data, and
-    customers' posts address it ("@AcmeCare my parcel..."): kept in the text, unlike people's handles."""
+class BrandSettings(BaseModel):
+    """The organisation's own names and accounts: not personal data, and in every conversation ("Dear Acme
+    Support", "@AcmeCare my parcel..."): kept in the text, unlike people's names and handles."""
 
-    brand_handles: list[str] = []  # exact handles, without "@", any case
+    names: list[str] = []  # words of the brand's names ("Acme"), never taken for a person's name
+    handles: list[str] = []  # its social accounts, without "@", any case
     # a handle made of one of these words and a part that is not a person's first name ("AcmeCare",
     # "Uber_Support", "sprintcare", "AskPayPal"): a care account; "JaneHelps" stays a person's
-    brand_handle_words: list[str] = []
+    handle_words: list[str] = []
 
 
 class RedactionPolicy(BaseModel):
@@ -78,7 +79,7 @@ class RedactionPolicy(BaseModel):
     placeholder_names: dict[str, str] = {}
     topics: dict[str, Topic] = {}
     languages: LanguageSettings = LanguageSettings()
-    social: SocialSettings = SocialSettings()
+    brand: BrandSettings = BrandSettings()
 
 
 def load_redaction_policy(path: Path | str | None = None) -> RedactionPolicy:

@@ -1,11 +1,11 @@
-"""The brand's own social accounts are kept, people's handles are not (policy ``social`` settings)."""
+"""The brand's own social accounts are kept, people's handles are not (policy ``brand`` settings)."""
 
 from __future__ import annotations
 
 import pytest
 
 from support_curation.redaction.engine import make_recognizer
-from support_curation.redaction.policy import RedactionPolicy, SocialSettings, load_redaction_policy
+from support_curation.redaction.policy import BrandSettings, RedactionPolicy, load_redaction_policy
 from support_curation.redaction.recognizers.social_handle import SocialHandleRecognizer
 
 
@@ -26,7 +26,17 @@ def test_people_and_bare_care_words_stay_redacted(person: str) -> None:
 
 
 def test_the_policy_decides() -> None:
-    listed = RedactionPolicy(version="t", social=SocialSettings(brand_handles=["Globex"]))
+    listed = RedactionPolicy(version="t", brand=BrandSettings(handles=["Globex"]))
     assert handles(make_recognizer(SocialHandleRecognizer, listed), "@Globex hi @AcmeCare") == ["AcmeCare"]
     # no social settings: every handle is a person's
     assert handles(SocialHandleRecognizer(), "@AcmeCare hi") == ["AcmeCare"]
+
+
+def test_the_brands_names_are_not_a_persons() -> None:
+    from support_curation.redaction.recognizers.person_name import PersonNameRecognizer
+
+    text = "Dear Acme Support,\n\nmy order is late. Kind regards, Billy"
+    recognizer = make_recognizer(PersonNameRecognizer, load_redaction_policy())
+    found = [text[r.start : r.end] for r in recognizer.analyze(text, ["PERSON"], None)]
+    assert "Acme" not in " ".join(found)
+    assert "Acme" in [text[r.start : r.end] for r in PersonNameRecognizer().analyze(text, ["PERSON"], None)]

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from presidio_analyzer import RecognizerResult
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
+    from support_curation.redaction.policy import RedactionPolicy
+
 # words, with inner apostrophes and hyphens ("O'Neil", "Anne-Marie") but not a possessive "'s"
 TOKEN = regex.compile(r"[^\W\d_]+(?:['’\-](?![sS]\b)[^\W\d_]+)*")
 # cues after which the next words are very likely a name
@@ -75,6 +77,14 @@ class PersonNameRecognizer(EntityRecognizer):
             context=context,
         )
 
+    @classmethod
+    def from_policy(cls, policy: RedactionPolicy) -> PersonNameRecognizer:
+        instance = cls()
+        instance.brand_names = frozenset(n.lower() for n in policy.brand.names)
+        return instance
+
+    brand_names: frozenset[str] = frozenset()  # the organisation's own names ("Acme"): never a person's
+
     def load(self) -> None:  # the gazetteer loads lazily, on first use
         pass
 
@@ -93,6 +103,9 @@ class PersonNameRecognizer(EntityRecognizer):
         i = 0
         while i < len(tokens):
             start, end, word = tokens[i]
+            if word.lower() in self.brand_names:
+                i += 1
+                continue
             if _in_date(text, start, end, word):  # "3 Mar 2026", "June 5th": a month, not a name
                 i += 1
                 continue

@@ -1,5 +1,5 @@
 """@handles and u/names on social media and forums: the account is the person, unless it is the brand's
-own care account (the policy's ``social`` settings: listed handles, and handles built from a care word)."""
+own care account (the policy's ``brand`` settings: listed handles, and handles built from a care word)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class SocialHandleRecognizer(ValuePatternRecognizer):
 
     @classmethod
     def from_policy(cls, policy: RedactionPolicy) -> SocialHandleRecognizer:
-        return cls(brand_handles=policy.social.brand_handles, brand_words=policy.social.brand_handle_words)
+        return cls(brand_handles=policy.brand.handles, brand_words=policy.brand.handle_words)
 
     def invalidate_result(self, pattern_text: str) -> bool:
         return self.is_brand(pattern_text)
