@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo up test lint format bench profile eval gate-eval clean
+.PHONY: help venv demo up test lint format bench profile eval gate-eval validate-memory clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ eval: venv ## redaction leak figures on ../shared/eval corpora (skips when absen
 
 gate-eval: venv ## residual-PII gate: recall on planted leaks, false alarms on clean redacted records
 	$(PY) bench/gate_eval.py
+
+validate-memory: venv ## validate stage peak RSS, chunked vs whole frame (SIZES="10000 100000 1000000")
+	$(PY) bench/validate_memory.py --sizes $(or $(SIZES),10000 100000 1000000)
 
 clean: ## remove demo data and caches (keeps .venv)
 	rm -rf data build .pytest_cache .ruff_cache

@@ -32,9 +32,9 @@ if TYPE_CHECKING:
 
     from support_curation.validation.run import ValidationOutcome
 
-# Records per GX run: GX at work on 50k rows adds ~100 MB over 10k rows (bench/validate_memory.py);
-# each run costs ~0.3 s of GX overhead, ~15 s a million records at 20k.
-CHUNK_ROWS = 20_000
+# Records per GX run: GX at work on 50k rows adds ~70 MB over 10k rows, 20k ~15 MB
+# (bench/validate_memory.py); each run costs ~0.3 s of GX overhead, ~30 s a million records at 10k.
+CHUNK_ROWS = 10_000
 KEY_COLUMN = "record_id"  # always tracked across chunks: it also gives the interval's row count
 
 
@@ -105,9 +105,7 @@ def validate_chunks(
     failing: set[str] = set()
     residual: dict[str, dict[str, int]] = {}
     records = 0
-    chunks = rechunk(frames, chunk_rows)
-    first = next(chunks, None)
-    for chunk in [build_validation_frame([], {}, {})] if first is None else _chain(first, chunks):
+    for chunk in _at_least_one(rechunk(frames, chunk_rows)):
         for name, suite_result in runner.run(chunk, run_name).items():
             mergers[name].add(suite_result)
         for column, values in seen.items():
@@ -119,7 +117,8 @@ def validate_chunks(
         failing.update(failing_record_ids(chunk, policy_version))
         residual.update(residual_records(chunk))
         records += len(chunk)
-    interval_frame = pd.DataFrame({column: values.column() for column, values in seen.items()})
+        del chunk, column_values  # the last frame is not kept through the interval run
+    interval_frame = pd.DataFrame({column: values.take_column() for column, values in seen.items()})
     whole = SuiteRunner(interval_suites).run(interval_frame, run_name) if interval_suites else {}
     return outcome_from_results(
         {name: mergers[name].result(whole.get(name)) for name in SUITE_NAMES},
@@ -130,6 +129,11 @@ def validate_chunks(
     )
 
 
-def _chain(first: pd.DataFrame, rest: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-    yield first
-    yield from rest
+def _at_least_one(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """The chunks, or one empty frame when there are none: an empty interval is validated too."""
+    empty = True
+    for chunk in chunks:
+        empty = False
+        yield chunk
+    if empty:
+        yield build_validation_frame([], {}, {})

@@ -60,9 +60,15 @@ class SeenValues:
             self._runs[-1] = np.sort(np.concatenate([self._runs[-1], last]))
         return repeated
 
-    def column(self) -> pd.Series:
-        """Every value's hash (unordered), nulls as nulls: the column GX checks for the whole interval."""
-        hashes = np.concatenate([*self._runs, np.zeros(self.nulls, dtype=np.uint64)])
+    def take_column(self) -> pd.Series:
+        """Every value's hash (unordered), nulls as nulls: the column GX checks for the whole interval.
+
+        Taken, not copied: the runs are released (no two copies of the hashes at the end of a run).
+        """
+        runs, self._runs = self._runs, []
+        nulls, self.nulls = self.nulls, 0
+        hashes = np.concatenate([*runs, np.zeros(nulls, dtype=np.uint64)])
+        del runs
         missing = np.zeros(len(hashes), dtype=bool)
-        missing[len(hashes) - self.nulls :] = True
+        missing[len(hashes) - nulls :] = True
         return pd.Series(pd.arrays.IntegerArray(hashes, missing))

@@ -165,8 +165,9 @@ def test_seen_values_finds_repeats_across_chunks_only_and_keeps_nulls() -> None:
     assert seen.add(pd.Series(values[:100] + [None])) == set()
     assert seen.add(pd.Series([*values[100:200], values[7], values[7]])) == {values[7]}
     assert seen.add(pd.Series([*values[200:], values[150], None])) == {values[150]}
-    column = seen.column()
-    assert len(seen) == len(column) == 305 and column.isna().sum() == 2
+    assert len(seen) == 305
+    column = seen.take_column()
+    assert len(column) == 305 and column.isna().sum() == 2
     assert column.dropna().duplicated(keep=False).sum() == 5  # values[7] thrice, values[150] twice
 
 
