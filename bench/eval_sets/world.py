@@ -7,7 +7,9 @@ Turkish, Polish, Indonesian, Thai. The dialogue is ordinary English chat and e-m
 and without a cue, agents addressing the customer, names given as answers, usernames with words between
 the cue and the value ("my username on the Customer Portal is ..."), flats and units before a street,
 and signatures after closing lines that are not set formulas ("Thanks in advance for any help,\\nPriya").
-Writes ``bench/eval_sets/data/<split>/style_world.jsonl`` for the dev and test splits.
+Also long e-mails (``style_email``): a customer's letter of a few paragraphs with a signature block, often
+answered by the agent above a quoted header ("On Monday, 3 March 2026 at 09:12, ... wrote:").
+Writes ``bench/eval_sets/data/<split>/style_{world,email}.jsonl`` for the dev and test splits.
 """
 
 from __future__ import annotations
@@ -143,6 +145,7 @@ def _ascii(value: str) -> str:
 def _person(rng: random.Random, locale: str) -> tuple[str, str, str]:
     """(given name, family name, full name as the customer writes it)."""
     from faker import Faker
+    from wordfreq import zipf_frequency
 
     fake = Faker(locale)
     fake.seed_instance(rng.randrange(1 << 30))
@@ -153,7 +156,9 @@ def _person(rng: random.Random, locale: str) -> tuple[str, str, str]:
     if locale == "vi_VN":
         middle = fake.middle_name()
         full = f"{last} {middle} {first}"
-        if rng.random() < 0.6:
+        # typed without accents, unless that makes a part one of English's commonest words ("Thế" ->
+        # "The"): a scorer counting name tokens would count every "the" of the text
+        if rng.random() < 0.6 and not any(zipf_frequency(_ascii(p), "en") >= 6 for p in full.split()):
             first, last, full = _ascii(first), _ascii(last), _ascii(full)
         return first, last, full
     if locale in FAMILY_FIRST and rng.random() < 0.6:
@@ -218,10 +223,76 @@ def make_world(rng: random.Random, split: str, i: int) -> dict[str, Any]:
     return record(f"world-{split}-{i:04d}", "synthetic_world", turns, Filler(_values(rng)))
 
 
+# long e-mails: a customer's message (greeting, a few paragraphs, a signature block), the agent's reply
+# above it, a quoted header between them
+EMAIL = {
+    "greeting": ["Dear Acme Support,", "Hello,", "Hi there,", "To whom it may concern,", "Dear {agent},"],
+    "body": [
+        "I am writing about my order {order}, which I placed on the 14th of last month. The confirmation "
+        "said it would arrive within five working days, but nothing has come and the tracking page has "
+        "not changed in over a week. I have already contacted the courier, who told me to speak to you.",
+        "My name is {name} and I have been a customer for several years. Last Tuesday I was charged twice "
+        "for the same subscription, and the second payment has pushed my account into overdraft. I would "
+        "appreciate it if you could refund the duplicate charge as soon as possible.",
+        "I moved house recently and updated my address online, but the replacement {product} was still "
+        "sent to the old one. The new address is {unit}, {street}, {city} {postcode}. Could you please "
+        "arrange a redelivery, or let me know how to collect it?",
+        "When I try to sign in with my username {username}, the website says my account is locked. I "
+        "reset my password twice and it still does not work. I use the same email, {email}, as always.",
+        "My husband {name2} spoke to one of your colleagues on the phone yesterday, and we were promised "
+        "a call back within 24 hours, which never happened. You can reach me on {phone} at any time.",
+        "The {product} stopped working after only three weeks. I have attached a photo of the fault and "
+        "the receipt. I would prefer a replacement rather than a refund, if that is possible.",
+    ],
+    "close": [
+        "Thank you in advance for your help.\n\nKind regards,\n{name}",
+        "I look forward to hearing from you.\n\nBest wishes,\n{name}\n{phone}",
+        "Many thanks,\n{first}\n\nSent from my iPhone",
+        "Thanks for looking into this.\n\n--\n{name}\n{unit}, {street}\n{city} {postcode}",
+        "Hoping for a quick reply,\n{first} {last}",
+    ],
+    "reply": [
+        "Dear {first},\n\nThank you for your email, and I am sorry for the trouble. I have looked into "
+        "order {order} and arranged a replacement, which should reach you within three working days.\n\n"
+        "Kind regards,\n{agent}\nAcme Customer Care",
+        "Hi {first},\n\nThanks for getting in touch. I have refunded the duplicate payment; it can take up "
+        "to five working days to appear on your statement.\n\nBest,\n{agent}",
+        "Hello {name},\n\nI am sorry to hear about this. I have unlocked your account, and you should now "
+        "be able to sign in again. Please let me know if the problem comes back.\n\n{agent} | Acme Support",
+    ],
+    "header": [
+        "On {weekday}, {date} at 09:12, {name} <{email}> wrote:",
+        "From: {name} <{email}>\nSent: {weekday}, {date} 14:02\nTo: Acme Support\nSubject: Re: my order",
+        "-----Original Message-----\nFrom: {name}\nSent: {date} 10:47",
+    ],
+}
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
+def make_email(rng: random.Random, split: str, i: int) -> dict[str, Any]:
+    values = _values(rng)
+    day = rng.randrange(1, 28)
+    month = rng.choice(["January", "March", "May", "June", "September", "November"])
+    values["weekday"] = (rng.choice(WEEKDAYS), None)
+    values["date"] = (f"{day} {month} 2026", None)
+    e = EMAIL
+    body = rng.sample(pool(e["body"], split), k=2)
+    customer = "\n\n".join(
+        [rng.choice(pool(e["greeting"], split)), *body, rng.choice(pool(e["close"], split))]
+    )
+    turns = [("Customer", customer)]
+    if rng.random() < 0.6:
+        quoted = "\n".join("> " + line if line else ">" for line in customer.split("\n"))
+        reply = rng.choice(pool(e["reply"], split)) + "\n\n" + rng.choice(pool(e["header"], split))
+        turns.append(("Agent", reply + "\n" + quoted))
+    return record(f"email-{split}-{i:04d}", "synthetic_email", turns, Filler(values))
+
+
 def main() -> int:
     for split in ("dev", "test"):
         write(OUT / split / "style_world.jsonl", generate("world", split, COUNT, make_world))
-    print(f"written {OUT}/{{dev,test}}/style_world.jsonl")
+        write(OUT / split / "style_email.jsonl", generate("email", split, COUNT // 2, make_email))
+    print(f"written {OUT}/{{dev,test}}/style_{{world,email}}.jsonl")
     return 0
 
 

@@ -32,7 +32,10 @@ def _records(kind: str, split: str) -> list[dict]:
             "forum", split, 8, social.make_forum
         )
     if kind == "world":
-        return build.generate("world", split, 12, _load("world").make_world)
+        world = _load("world")
+        return build.generate("world", split, 12, world.make_world) + build.generate(
+            "email", split, 6, world.make_email
+        )
     languages = _load("languages")
     return [
         r

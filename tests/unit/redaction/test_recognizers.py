@@ -70,6 +70,8 @@ POSITIVE = [
     ("StreetAddressRecognizer", "ship to Apt 4B 221 Maple Avenue", "ADDRESS", "Apt 4B 221 Maple Avenue"),
     ("StreetAddressRecognizer", "he left it at Unit 30 again", "ADDRESS", "Unit 30"),
     ("StreetAddressRecognizer", "the parcel for flat 12b came", "ADDRESS", "flat 12b"),
+    ("StreetAddressRecognizer", "--\nJo\nUnit 20, 45 Naylor Springs", "ADDRESS", "Unit 20"),
+    ("StreetAddressRecognizer", "Flat 3, 27 Rose Passage", "ADDRESS", "Flat 3, 27 Rose Passage"),
     ("SignatureNameRecognizer", "Thanks in advance for any help,\nPriya", "PERSON", "Priya"),
     ("SignatureNameRecognizer", "Has anyone fixed this?\n-- \nTom Becker", "PERSON", "Tom Becker"),
     ("SignatureNameRecognizer", "Hi all.\n\n--\nJane Smith\nSent from my iPhone", "PERSON", "Jane Smith"),

@@ -9,7 +9,9 @@ from support_curation.redaction.recognizers.base import ValuePatternRecognizer
 _STREET_TYPES = (
     r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter|"
     r"circle|cir|highway|hwy|parkway|pkwy|square|sq|close|crescent|cres|grove|gardens|gdns|mews|row|"
-    r"hill|park|walk|trail|trl|loop|alley|plaza|heights|view|green|rise|estate|wharf|quay|point|pike"
+    r"hill|park|walk|trail|trl|loop|alley|plaza|heights|view|green|rise|estate|wharf|quay|point|pike|"
+    r"passage|gate|yard|parade|causeway|bridge|chase|croft|mount|vale|circus|embankment|hollow|ridge|"
+    r"path|meadows?|common|crossing"
 )
 _UNIT = r"(?:,?\s*(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|#)\.?\s*[\w\-]+)?"
 # a flat or unit written before the street ("Flat 28C, 14 Baker Street", "Apt 4B 221 Maple Avenue")
@@ -35,6 +37,12 @@ class StreetAddressRecognizer(ValuePatternRecognizer):
     PATTERNS = [
         Pattern("street", rf"(?<![\w])(?P<value>{_LEAD_UNIT}{_STREET}{_TAIL})", 0.75),
         Pattern("flat", rf"(?<![\w])(?P<value>{_FLAT}[a-z])\b", 0.7),
+        # a unit opening an address line whose street the street types miss ("Unit 20, 45 Naylor Passage")
+        Pattern(
+            "unit_before_number",
+            rf"(?<![\w])(?P<value>{_FLAT}[a-z]?)(?=,?[ \t]+\d{{1,5}}[a-z]?[ \t]+(?-i:[A-Z]))",
+            0.7,
+        ),
         Pattern("placed_flat", rf"\b(?:at|to|in|is|from)\s+(?P<value>{_FLAT})\b(?![.,]?\d)", 0.65),
         Pattern("po_box", r"\b(?P<value>p\.?\s*o\.?\s*box\s+\d{1,6})\b", 0.8),
         Pattern(
