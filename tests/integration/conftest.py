@@ -3,15 +3,21 @@
 Both are started once per session on 127.0.0.1 and free ports, so parallel checkouts don't collide.
 They are real network servers on purpose: the code under test talks to them exactly as it would to
 a deployment (psycopg2 over TCP, boto3/S3Hook over HTTP), not to in-process mocks.
+
+The deployment tests (LocalExecutor and Celery) share ``start_deployment`` (a whole
+``devenv.deploy_stack`` for one module, its logs kept in ``test-artifacts/``) and ``token`` (an admin's,
+once the module's ``stack`` has parsed the DAG, which it unpauses).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
+import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -20,6 +26,8 @@ if TYPE_CHECKING:
 
 TEST_BUCKET = "curation-test"
 S3_CONN_ID = "curation_s3"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DAG_ID = "curate_support_conversations"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -128,3 +136,44 @@ def pipeline_settings(
 def configure_pipeline() -> Callable[..., contextlib.AbstractContextManager[None]]:
     """``with configure_pipeline(postgres_url, bucket, prefix, data_dir, hmac_key, chunk_size):``"""
     return pipeline_settings
+
+
+@contextlib.contextmanager
+def _deployment(tmp_path_factory: pytest.TempPathFactory, name: str, **options: Any) -> Iterator[Any]:
+    from support_curation.devenv import deploy_stack
+
+    state = tmp_path_factory.mktemp(name)
+    stack = deploy_stack.start(
+        state,
+        data_dir=state / "curation",
+        triggerer=False,  # nothing here defers; one process less on two cores
+        use_job_schedule=False,  # only the backfills create runs: no surprise run for "yesterday"
+        inherit_env=False,  # the test session's own Airflow home and settings stay out
+        **options,
+    )
+    try:
+        yield stack
+    finally:
+        logs = ARTIFACTS / f"{name}-logs"
+        shutil.rmtree(logs, ignore_errors=True)
+        stack.stop()
+        shutil.copytree(state / "logs", logs, dirs_exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def start_deployment(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[..., contextlib.AbstractContextManager[Any]]:
+    """``with start_deployment(name, **deploy_stack.start options) as stack:`` a whole local deployment,
+    stopped at exit; its component logs copied to ``test-artifacts/<name>-logs`` for CI to keep."""
+    return functools.partial(_deployment, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def token(stack: Any) -> str:
+    """An admin's API token for the module's ``stack``, once its DAG is parsed; the DAG unpaused."""
+    token = str(stack.token("admin"))
+    stack.wait_dag(token)
+    status, body = stack.request("PATCH", f"/api/v2/dags/{DAG_ID}", {"is_paused": False}, token=token)
+    assert status == 200, body
+    return token

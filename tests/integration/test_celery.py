@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import sys
 import time
 from datetime import timedelta
@@ -34,8 +33,6 @@ from support_curation.storage import open_storage
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO_ROOT / "test-artifacts"
 DAG_ID = "curate_support_conversations"
 DATASET = "support_conversations"
 DAY = "2024-06-03"
@@ -57,44 +54,21 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from support_curation.devenv import deploy_stack as deploy
+def stack(start_deployment: Any) -> Iterator[Any]:
+    from support_curation.devenv.deploy_stack import Worker
 
-    state = tmp_path_factory.mktemp("celery")
-    stack = deploy.start(
-        state,
-        data_dir=state / "curation",
-        triggerer=False,
-        use_job_schedule=False,  # only the backfills create runs
+    with start_deployment(
+        "celery",
         demo_start=DAY,
         demo_days=1,
-        inherit_env=False,
         extra_env={
             "CURATION_CODE_VERSION": "celery-test",  # manifests comparable across runs and commits
             "CURATION_DEMO": "1",
             "CURATION_CHUNK_SIZE": str(CHUNK_SIZE),
         },
-        celery_workers=(
-            deploy.Worker("w1", ("redaction", "default"), 1),
-            deploy.Worker("w2", ("redaction",), 1),
-        ),
-    )
-    try:
+        celery_workers=(Worker("w1", ("redaction", "default"), 1), Worker("w2", ("redaction",), 1)),
+    ) as stack:
         yield stack
-    finally:
-        logs = ARTIFACTS / "celery-logs"
-        shutil.rmtree(logs, ignore_errors=True)
-        stack.stop()
-        shutil.copytree(state / "logs", logs, dirs_exist_ok=True)
-
-
-@pytest.fixture(scope="module")
-def token(stack: Any) -> str:
-    token = stack.token("admin")
-    stack.wait_dag(token)
-    status, body = stack.request("PATCH", f"/api/v2/dags/{DAG_ID}", {"is_paused": False}, token=token)
-    assert status == 200, body
-    return token
 
 
 def _start_backfill(stack: Any, token: str, reprocess: str) -> int:

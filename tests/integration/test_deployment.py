@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import time
 from datetime import datetime
 from pathlib import Path
@@ -48,39 +47,16 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from support_curation.devenv import deploy_stack as deploy
-
-    state = tmp_path_factory.mktemp("deployment")
-    # parent folders must be traversable by the postgres user the metadata DB may run as
-    stack = deploy.start(
-        state,
-        data_dir=state / "curation",
-        triggerer=False,  # nothing here defers; one process less on two cores
-        use_job_schedule=False,  # only the backfills create runs: no surprise run for "yesterday"
+def stack(start_deployment: Any) -> Iterator[Any]:
+    with start_deployment(
+        "deployment",
         demo_start=DAYS[0],
         demo_days=len(DAYS),
-        inherit_env=False,
         # the git commit would change under parallel commits; manifests must be comparable across runs
         # demo mode: the demo HMAC key is refused anywhere else
         extra_env={"CURATION_CODE_VERSION": "deployment-test", "CURATION_DEMO": "1"},
-    )
-    try:
+    ) as stack:
         yield stack
-    finally:
-        logs = ARTIFACTS / "deployment-logs"
-        shutil.rmtree(logs, ignore_errors=True)
-        stack.stop()
-        shutil.copytree(state / "logs", logs, dirs_exist_ok=True)
-
-
-@pytest.fixture(scope="module")
-def token(stack: Any) -> str:
-    token = stack.token("admin")
-    stack.wait_dag(token)
-    status, body = stack.request("PATCH", f"/api/v2/dags/{DAG_ID}", {"is_paused": False}, token=token)
-    assert status == 200, body
-    return token
 
 
 def _lake(stack: Any) -> Any:
