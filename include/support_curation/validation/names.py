@@ -113,7 +113,9 @@ FOREIGN_FUNCTION_ZIPF = 5.5  # pronouns and articles: far more frequent than any
 def foreign_zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
-    return max(zipf_frequency(word, language) for language in OTHER_LANGUAGES)
+    # wordfreq's small lists: every word of Zipf >= 3 with the same value as in the large ones, and this
+    # is only compared with 3.5 and above; the large lists of six languages cost ~210 MB per process
+    return max(zipf_frequency(word, language, wordlist="small") for language in OTHER_LANGUAGES)
 
 
 def _foreign_word(word: str) -> bool:
@@ -284,14 +286,46 @@ def count_partial_names(text: str) -> int:
     return count
 
 
+def _may_hold_name(doc: Any) -> bool:
+    """Whether :func:`_count` can find anything in the (tokenised, not yet tagged) text.
+
+    Every span it counts needs an alphabetic token that is a listed name (entities, full names, proper
+    nouns after a cue), a capitalised word rare in English and the other languages (unlisted entities
+    of two such words), or a rare word right after an introduction cue: without one, the tagger and the
+    NER cannot change the count, which is then 0. Most turns of a redacted conversation have none.
+    """
+    text = doc.text
+    for token in doc:
+        if not token.is_alpha:
+            continue
+        word = token.text
+        lowered = word.lower()
+        if _is_known(word):
+            return True
+        if word[:1].isupper() and max(zipf(lowered), foreign_zipf(lowered)) < COMMON_ZIPF - 0.5:
+            return True
+        if zipf(lowered) < RARE_ZIPF and _INTRO_CUE.search(text[max(0, token.idx - 24) : token.idx]):
+            return True
+    return False
+
+
 def count_names(texts: Sequence[str], batch_size: int = 256) -> list[int]:
-    """Name mentions per text (texts already normalised, placeholders already masked)."""
+    """Name mentions per text (texts already normalised, placeholders already masked).
+
+    The model runs once per distinct text (agents' macros repeat across a chunk), and only on texts
+    that can hold a name at all (:func:`_may_hold_name`, read from the tokenizer alone).
+    """
     counts = [0] * len(texts)
-    todo = [(i, t) for i, t in enumerate(texts) if any(c.isalpha() for c in t)]
-    if not todo:
+    where: dict[str, list[int]] = {}
+    for index, text in enumerate(texts):
+        if any(c.isalpha() for c in text):
+            where.setdefault(text, []).append(index)
+    if not where:
         return counts
     nlp = _nlp()
-    docs = nlp.pipe((t for _, t in todo), batch_size=batch_size)
-    for (index, _), doc in zip(todo, docs, strict=True):
-        counts[index] = _count(doc)
+    docs = [doc for doc in map(nlp.make_doc, where) if _may_hold_name(doc)]
+    for doc in nlp.pipe(docs, batch_size=batch_size):
+        found = _count(doc)
+        for index in where[doc.text]:
+            counts[index] = found
     return counts
