@@ -13,6 +13,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
+from support_curation.redaction import romanised_arabic
 from support_curation.redaction.frequency import ZIPF, word_frequency
 
 # Latin-script locales: the names customers of an English-language helpdesk may carry
@@ -78,6 +79,8 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str]]:
         locale_first, locale_last = locale_name_lists(module.name)
         first |= locale_first
         last |= locale_last
+    first |= romanised_arabic.GIVEN
+    last |= romanised_arabic.FAMILY
     for locale in _ROMANISED:
         locale_first, locale_last = _romanised_lists(locale)
         first |= {n for n in locale_first if word_frequency(n) < ROMANISED_COMMON}

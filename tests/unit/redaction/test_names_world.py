@@ -96,3 +96,23 @@ def test_chat_shorthand_is_not_a_name(text: str) -> None:
 )
 def test_names_that_look_like_shorthand_still_count(text: str, name: str) -> None:
     assert name in " ".join(persons(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Hi, my name is Abdul Rahman bin Khalid Al-Saud and I need a refund.",
+            "Abdul Rahman bin Khalid Al-Saud",
+        ),
+        ("I'm Noor ul Huda Qureshi", "Noor ul Huda Qureshi"),
+        ("please ask Bakr Siddiqui to call me", "Bakr Siddiqui"),
+    ],
+)
+def test_romanised_arabic_names_and_their_particles(text: str, name: str) -> None:
+    found = " ".join(persons(text))
+    assert all(part in found for part in name.split())
+
+
+def test_particles_alone_stay_words() -> None:
+    assert persons("I was in the bin al fresco") == []

@@ -21,6 +21,7 @@ from support_curation.redaction.names import (
 )
 from support_curation.redaction.recognizers._shared import MONTH
 from support_curation.redaction.recognizers.base import make_result
+from support_curation.redaction.romanised_arabic import PARTICLES as NAME_PARTICLES
 
 if TYPE_CHECKING:
     from presidio_analyzer import RecognizerResult
@@ -302,6 +303,9 @@ def _continues_name(text: str, current: tuple[int, int, str], following: tuple[i
     if gap not in (" ", "-", " - ", ". "):
         return False
     word = following[2]
+    if word.lower() in NAME_PARTICLES and word.lower() not in ("as", "ad"):
+        # "Abdul Rahman bin Khalid", "Noor ul Huda": a particle with a capitalised name after it
+        return regex.match(r"[ \-]\p{Lu}\p{Ll}", text[following[1] : following[1] + 3]) is not None
     if len(word) == 1 and word.isupper():
         # a middle initial ("Ravil G Yefimov"), not the next sentence's "I" ("Ikhsan Rahayu. I am")
         return gap == " " and (word != "I" or text[following[1] : following[1] + 2][1:2].isupper())
