@@ -26,7 +26,7 @@ from support_curation.redaction.topics import TopicFlagger
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from support_curation.redaction.policy import LanguagePolicy, Topic
+    from support_curation.redaction.policy import LanguagePolicy, RedactionPolicy, Topic
 
 ANSWER_MAX_WORDS = 8  # a reply this short answers the question before it
 NER_SCORE = 0.8
@@ -43,12 +43,15 @@ class LocaleRedactor:
         policy: LanguagePolicy,
         threshold: float,
         topics: Mapping[str, Topic] | None = None,
+        redaction_policy: RedactionPolicy | None = None,
     ) -> None:
         if language not in LOCALES:
             raise ValueError(f"no locale tables for language {language!r}")
         self.language = language
         self.policy = policy
         self.threshold = threshold
+        # the whole policy, for recognizers that read their settings from it (the brand's own handles)
+        self.redaction_policy = redaction_policy
         locale = LOCALES[language]
         # the policy's topics with this language's words: a German "Todesfall" is flagged as "passed away" is
         self.topics = TopicFlagger(
@@ -63,14 +66,16 @@ class LocaleRedactor:
 
     @cached_property
     def recognizers(self) -> list[Any]:
-        from support_curation.redaction.engine import offline_tldextract, project_recognizers
+        from support_curation.redaction.engine import make_recognizer, offline_tldextract, project_recognizers
 
         offline_tldextract()
         available = project_recognizers()
         unknown = set(self.policy.recognizers) - set(available)
         if unknown:
             raise ValueError(f"policy names unknown recognizers: {sorted(unknown)}")
-        return [available[name]() for name in self.policy.recognizers]
+        if self.redaction_policy is None:
+            return [available[name]() for name in self.policy.recognizers]
+        return [make_recognizer(available[name], self.redaction_policy) for name in self.policy.recognizers]
 
     @cached_property
     def nlp(self) -> Any:
