@@ -116,3 +116,14 @@ def test_romanised_arabic_names_and_their_particles(text: str, name: str) -> Non
 
 def test_particles_alone_stay_words() -> None:
     assert persons("I was in the bin al fresco") == []
+
+
+@pytest.mark.parametrize(
+    "text", ["James was super helpful 👍👍", "yo Priya u legend 🔥", "shoutout to Marta from ur team"]
+)
+def test_informal_praise_names_the_agent(text: str) -> None:
+    assert persons(text)
+
+
+def test_months_and_virtues_opening_a_sentence_stay() -> None:
+    assert persons("April was a busy month and Will is here") == []

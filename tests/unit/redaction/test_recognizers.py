@@ -42,6 +42,7 @@ POSITIVE = [
     ("AuthorLabelRecognizer", "marta_l wrote:\n> it broke", "USERNAME", "marta_l"),
     ("AuthorLabelRecognizer", "Posted by u/kevin_b 3h ago", "USERNAME", "kevin_b"),
     ("NameHashtagRecognizer", "huge thanks #JaneDoe", "PERSON", "#JaneDoe"),
+    ("NameHashtagRecognizer", "shoutout 🙌 #JamesWoods", "PERSON", "#JamesWoods"),
     ("PlainEmailRecognizer", "schreiben Sie an jana.k@web.de bitte", "EMAIL_ADDRESS", "jana.k@web.de"),
     ("TicketNumberRecognizer", "see TCK-123456 for details", "TICKET_ID", "TCK-123456"),
     ("TicketNumberRecognizer", "my ticket number is 5521893", "TICKET_ID", "5521893"),

@@ -58,9 +58,14 @@ def hashtag_is_name(tag: str) -> bool:
         ]
         return any(
             i + 1 < len(parts)
-            and is_last_name(parts[i + 1])
-            # a common first name needs a surname that is no common word ("#ChristmasEve" stays)
-            and (i in firsts or word_frequency(parts[i + 1].lower()) < ZIPF.rare_word)
+            and (
+                # a listed surname; after a common first name one that is no everyday word ("#JamesWoods";
+                # "#ChristmasEve" stays)
+                is_last_name(parts[i + 1])
+                and (i in firsts or word_frequency(parts[i + 1].lower()) < ZIPF.common_name)
+                # or a word English does not know ("#AlexandriaOKeefe")
+                or word_frequency(parts[i + 1].lower()) < ZIPF.uncommon
+            )
             for i in paired
         ) or (
             len(parts) == 2

@@ -41,6 +41,7 @@ STRONG_CUES = regex.compile(
 # cues that precede names and ordinary words alike ("this is John" / "this is ridiculous")
 WEAK_CUES = regex.compile(
     r"\b(?:this\s+is|it's|its|it\s+is|i\s+am|i'm|im|hi|hello|hey|thanks|thank\s+you|thx|cheers|best|bye"
+    r"|yo|hiya|heya|ty|tysm|thnx|thank\s+u|shout\s*out\s+to|kudos\s+to|props\s+to"
     r"|speaking\s+with|speak\s+to|talking\s+to|with|for|from|and|agent|colleague|manager|husband|wife"
     r"|son|daughter|mother|father|mom|dad|brother|sister|friend|partner)\W*$",
     regex.IGNORECASE,
@@ -148,6 +149,15 @@ class PersonNameRecognizer(EntityRecognizer):
                         else 0.0
                     )
                     score = score or (0.5 if followed and freq < ZIPF.very_rare and len(word) >= 3 else 0.0)
+                    # a first name opening a sentence as its subject: "James was super helpful"
+                    score = score or (
+                        0.55
+                        if is_first_name(word)
+                        and freq < ZIPF.weak_cue_name
+                        and not _MONTH.fullmatch(word)
+                        and _SUBJECT_VERB.match(text, end)
+                        else 0.0
+                    )
                 if not score and capitalized and freq < ZIPF.unknown and len(word) >= 3:
                     score = (
                         0.5  # a capitalised word English hardly knows, mid-sentence: a name far more often
@@ -280,6 +290,11 @@ def _chat_word(word: str) -> bool:
 
 
 _MONTH = regex.compile(rf"(?i:{MONTH})")
+# what a person does in a support story, right after their name
+_SUBJECT_VERB = regex.compile(
+    r"[ \t]+(?:was|is|has|had|said|says|told|helped|sorted|fixed|called|rang|emailed|replied|answered"
+    r"|promised|explained|sent|went|did|got)\b"
+)
 _DAY_BEFORE = regex.compile(r"\b\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+$")
 _DAY_OR_YEAR_AFTER = regex.compile(r"\.?,?\s+(?:\d{1,2}(?:st|nd|rd|th)?\b|\d{4}\b)")
 
