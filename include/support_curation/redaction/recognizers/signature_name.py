@@ -23,7 +23,7 @@ _WORD = regex.compile(r"[\p{L}'’\-]+")
 
 class SignatureNameRecognizer(ValuePatternRecognizer):
     ENTITY = "PERSON"
-    TRIGGER = r"\n|[-–—~]|\p{Extended_Pictographic}"
+    TRIGGER = r"\n|[-–—~.!]|\p{Extended_Pictographic}"
     PATTERNS = [
         Pattern(
             "signature_line",
@@ -31,11 +31,11 @@ class SignatureNameRecognizer(ValuePatternRecognizer):
             rf"(?P<value>{_NAME})[ \t]*[.!]?[ \t]*{_FOOTER}\s*\Z",
             0.75,
         ),
-        # signed on the message's last line after a dash or an emoji: "-- Alison Long", "... -James",
-        # "we'll get it sorted 🙌 James"
+        # signed on the message's last line after a dash, an emoji or a full sentence: "-- Alison Long",
+        # "... -James", "we'll get it sorted 🙌 James", "you'll hear back in 48h. James"
         Pattern(
             "dash_or_emoji_signed",
-            rf"(?:(?:^|[ \t])(?:--?|[–—~])[ \t]*|\p{{Extended_Pictographic}}\ufe0f?[ \t]+)"
+            rf"(?:(?:^|[ \t])(?:--?|[–—~])[ \t]*|\p{{Extended_Pictographic}}\ufe0f?[ \t]+|\w[.!][ \t]+)"
             rf"(?P<value>{_NAME})[ \t]*[.!]?[ \t]*{_FOOTER}\s*\Z",
             0.7,
         ),
