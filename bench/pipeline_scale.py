@@ -320,6 +320,7 @@ def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float
     components: dict[str, float] = {}
     tasks: dict[str, float] = {}
     task_cpu: dict[str, float] = {}
+    component_cpu: dict[str, float] = {}
     for pid, (component, title, mb) in sampler.peaks.items():
         if title.startswith("airflow worker -- "):
             task = ti_task.get(title.removeprefix("airflow worker -- ").strip(), "?")
@@ -327,6 +328,7 @@ def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float
             task_cpu[task] = task_cpu.get(task, 0.0) + sampler.cpu.get(pid, 0.0)
         elif not title.startswith("airflow task supervisor"):
             components[component] = max(components.get(component, 0.0), mb)
+            component_cpu[component] = component_cpu.get(component, 0.0) + sampler.cpu.get(pid, 0.0)
     from support_curation.publish import read_manifest
     from support_curation.storage import open_storage
 
@@ -368,6 +370,8 @@ def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float
         "peak_rss_mb_by_task": {k: round(v, 1) for k, v in sorted(tasks.items())},
         # all task processes of the task together (a mapped task's: every chunk's)
         "cpu_seconds_by_task": {k: round(v, 1) for k, v in sorted(task_cpu.items())},
+        # what the deployment itself costs on the same cores (scheduler loop, api-server serving tasks)
+        "cpu_seconds_by_component": {k: round(v, 1) for k, v in sorted(component_cpu.items())},
         "redact_conversations_per_cpu_second": (
             round(per_stage["redact"] / task_cpu["redact"], 1) if task_cpu.get("redact") else None
         ),
@@ -407,6 +411,7 @@ def _print_row(row: dict, executor: str) -> None:
             f"   peak RSS MB task processes {row['peak_rss_mb_by_task']}\n"
             f"   CPU s by task {row['cpu_seconds_by_task']}: redaction "
             f"{row['redact_conversations_per_cpu_second']} conversations per CPU second\n"
+            f"   CPU s by component {row.get('cpu_seconds_by_component')}\n"
             f"   demo generation {row['generate_seconds']} s (not in the run), "
             f"peak disk {row['disk_peak_mb']} MB",
             flush=True,
