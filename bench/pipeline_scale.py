@@ -109,7 +109,13 @@ def check_chunks(size: int, chunk_size: int) -> int:
 def demo_day(size: int, data_dir: Path) -> float:
     """A copy of the size's demo day in ``data_dir`` (generated once, in a process of its own); the
     seconds the generation took (0 when the cached day was copied)."""
-    cached = CACHE / str(size)
+    import hashlib
+
+    import support_curation.demo as demo
+
+    # keyed by the generator's code too: a changed generator never serves a stale day
+    code = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(Path(demo.__file__).parent.glob("*.py"))))
+    cached = CACHE / f"{size}-{code.hexdigest()[:12]}"
     seconds = 0.0
     if not (cached / ".complete").exists():
         shutil.rmtree(cached, ignore_errors=True)
