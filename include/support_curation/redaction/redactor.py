@@ -122,6 +122,7 @@ class Redactor:
                 self.policy.languages.supported[language],
                 self.policy.score_threshold,
                 self.policy.topics,
+                redaction_policy=self.policy,  # brand names and handles hold in every language
             )
         return self._locales[language]
 

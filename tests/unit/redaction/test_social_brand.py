@@ -40,3 +40,17 @@ def test_the_brands_names_are_not_a_persons() -> None:
     found = [text[r.start : r.end] for r in recognizer.analyze(text, ["PERSON"], None)]
     assert "Acme" not in " ".join(found)
     assert "Acme" in [text[r.start : r.end] for r in PersonNameRecognizer().analyze(text, ["PERSON"], None)]
+
+
+def test_other_languages_keep_the_brand_too(redactor) -> None:
+    # French text goes through the French recognizers: they read the same brand settings
+    texts = [
+        "@AcmeCare bonjour, ma commande n'est pas arrivée. Merci, @marie_dupont",
+        "Je vous ai envoyé un message privé avec le numéro de suivi, merci beaucoup.",
+    ]
+    messages = [{"role": "customer", "content": text} for text in texts]
+    result = redactor.redact_conversation(messages)
+    assert result.language == "fr"
+    text = " ".join(m["content"] for m in result.messages)
+    assert "@AcmeCare" in text
+    assert "marie_dupont" not in text
