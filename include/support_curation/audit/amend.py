@@ -39,7 +39,9 @@ from support_curation.audit.publication import (
     K_ANONYMITY,
     REPRESENTATION,
     RISK,
+    Row,
     audit_key,
+    unspool,
     write_audit_files,
 )
 from support_curation.config import AuditAction
@@ -52,8 +54,6 @@ if TYPE_CHECKING:
     from support_curation.storage import Storage
 
 log = logging.getLogger(__name__)
-
-Row = tuple[dict[str, Any], str]
 
 
 def current_policy() -> PipelinePolicy:
@@ -106,13 +106,13 @@ def republish(
         plan, forced = _plan(combos, policy, ref, mandatory)
         report = plan.report()
         if on_suppressed is not None and report["suppressed"]:
-            on_suppressed({r["record_id"] for r, _ in _unspool(spool) if plan.apply(r) is None})
+            on_suppressed({r["record_id"] for r, _ in unspool(spool) if plan.apply(r) is None})
         metadata = _amended_metadata(metadata, report, forced, policy.audit.k_min)
         entities: dict[str, int] = {}
         scan = IndirectScan(policy.audit.k_min, _ner_model(policy) if policy.audit.indirect_ner else None)
 
         def shown() -> Iterator[Row]:
-            for record, subject in _unspool(spool):
+            for record, subject in unspool(spool):
                 published = plan.apply(record)
                 if published is None:
                     continue
@@ -160,13 +160,6 @@ def _spool(rows: Iterable[Row], path: Path, quasi_identifiers: list[str]) -> Cou
             handle.write(json.dumps([record, subject], ensure_ascii=False) + "\n")
             combos[risk.combination(record, quasi_identifiers)] += 1
     return combos
-
-
-def _unspool(path: Path) -> Iterator[Row]:
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            record, subject = json.loads(line)
-            yield record, subject
 
 
 def _plan(

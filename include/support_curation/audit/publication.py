@@ -70,7 +70,8 @@ def _spool(rows: Iterable[Row], path: Path, policy: PipelinePolicy) -> Counter[t
     return seen
 
 
-def _unspool(path: Path) -> Iterator[Row]:
+def unspool(path: Path) -> Iterator[Row]:
+    """The (record, subject) rows of a spool, in the order they were written."""
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         for line in handle:
             record, customer_id = json.loads(line)
@@ -212,7 +213,7 @@ def publish_audited(
         scan = IndirectScan(audit_policy.k_min, _ner_model(policy) if audit_policy.indirect_ner else None)
 
         def published_rows() -> Iterator[Row]:
-            for record, customer_id in _unspool(spool):
+            for record, customer_id in unspool(spool):
                 shown = plan.apply(record)
                 if shown is None:
                     continue
