@@ -427,6 +427,16 @@ def _natid(rng: random.Random, fake: Any, lang: str) -> str:
     return fake.ssn()
 
 
+def _city(fake: Any, lang: str) -> str:
+    # Faker's it_IT builds its city list from a set, so its order (and the seeded pick) follows the
+    # process's hash seed: sorted, the set is the same in every run
+    if lang != "it":
+        return str(fake.city())
+    from faker.providers.address.it_IT import Provider
+
+    return str(fake.random_element(sorted(Provider.cities)))
+
+
 def _order(rng: random.Random) -> str:
     style = rng.randrange(3)
     if style == 0:
@@ -456,7 +466,7 @@ def make_dialogue(lang: str):  # noqa: ANN201 - a closure for build.generate
             "dob": (_dob(rng, fake, lang), "DATE_OF_BIRTH"),
             "address": (fake.street_address(), "ADDRESS"),
             "postcode": (fake.postcode(), "ZIP"),
-            "city": (fake.city(), None),
+            "city": (_city(fake, lang), None),
             "order": (_order(rng), "ORDER_ID"),
             "natid": (_natid(rng, fake, lang), "SSN"),
             "iban": (fake.iban(), "ACCOUNT_ID"),

@@ -61,3 +61,30 @@ def test_dev_holds_templates_back_from_test() -> None:
     build = _load("build")
     templates = [f"t{i}" for i in range(9)]
     assert set(build.pool(templates, "test")) - set(build.pool(templates, "dev")) == {"t2", "t5", "t8"}
+
+
+def test_a_set_does_not_depend_on_the_hash_seed() -> None:
+    """Set order follows PYTHONHASHSEED (Faker's it_IT city list is built from a set): two processes
+    with different seeds must write the same records, or eval figures would move between runs."""
+    import json
+    import os
+    import subprocess
+
+    code = (
+        f"import sys, json; sys.path.insert(0, {str(SETS)!r}); import build, languages; "
+        "print(json.dumps([r['text'] for lang in languages.T "
+        "for r in build.generate(f'lang_{lang}', 'dev', 6, languages.make_dialogue(lang))]))"
+    )
+    outputs = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", code],
+                env=os.environ | {"PYTHONHASHSEED": seed},
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        for seed in ("1", "2")
+    ]
+    assert outputs[0] == outputs[1]
