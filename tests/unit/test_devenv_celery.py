@@ -49,3 +49,58 @@ def test_worker_hostname_carries_the_worker_name(monkeypatch: pytest.MonkeyPatch
     assert worker_name.hostname() == f"w1@{socket.getfqdn()}"
     monkeypatch.delenv("CURATION_WORKER_NAME")
     assert worker_name.hostname() == socket.getfqdn()
+
+
+def test_celery_env_names_the_warm_worker_config() -> None:
+    from support_curation.devenv import celery_config
+
+    env = deploy.celery_env("redis://:pw@127.0.0.1:6390/0")
+    module, _, name = env["AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS"].rpartition(".")
+    assert module == celery_config.__name__
+    assert getattr(celery_config, name) is celery_config.CELERY_CONFIG
+    # the provider's settings unchanged: a copy of its default config
+    from airflow.providers.celery.executors.default_celery import DEFAULT_CELERY_CONFIG
+
+    assert celery_config.CELERY_CONFIG == DEFAULT_CELERY_CONFIG
+
+
+def _worker(queues: list[str] | None) -> object:
+    """A stand-in for Celery's WorkController: only what the worker_init handler reads."""
+    from celery import Celery
+
+    app = Celery("probe", set_as_current=False)
+    if queues:
+        app.amqp.queues.select(queues)
+
+    class _Sender:
+        pass
+
+    sender = _Sender()
+    sender.app = app  # type: ignore[attr-defined]
+    return sender
+
+
+def test_only_workers_of_the_redaction_queue_preload(monkeypatch: pytest.MonkeyPatch) -> None:
+    from celery.signals import worker_init
+
+    from support_curation.devenv import celery_config
+
+    loads: list[str] = []
+    monkeypatch.setattr(celery_config, "preload_redaction", lambda: loads.append("loaded"))
+    monkeypatch.setattr(celery_config.gc, "freeze", lambda: None)  # not this test process's collector
+    worker_init.send(sender=_worker(["default"]))
+    assert loads == []
+    worker_init.send(sender=_worker(["redaction", "default"]))
+    assert loads == ["loaded"]
+    worker_init.send(sender=_worker(None))  # no --queues: the default queue only
+    assert loads == ["loaded"]
+
+
+def test_a_failed_preload_leaves_the_worker_running(monkeypatch: pytest.MonkeyPatch) -> None:
+    from support_curation.devenv import celery_config
+
+    def fail() -> None:
+        raise OSError("model missing")
+
+    monkeypatch.setattr(celery_config, "preload_redaction", fail)
+    celery_config._warm_redaction_worker(sender=_worker(["redaction"]))  # no exception: tasks load lazily

@@ -51,6 +51,7 @@ DAG_ID = "curate_support_conversations"
 S3_CONN_ID = "curation_s3"
 S3_BUCKET = "curation"
 REDACTION_POOL = "redaction"  # the DAG's redact task: pool and Celery queue
+CELERY_CONFIG_OPTIONS = "support_curation.devenv.celery_config.CELERY_CONFIG"
 DEFAULT_QUEUE = "default"  # [operators] default_queue: every other task
 REDIS_SERVER = os.environ.get("CURATION_REDIS_SERVER", "/usr/bin/redis-server")
 
@@ -394,6 +395,8 @@ def celery_env(broker_url: str) -> dict[str, str]:
         # another on a busy worker while an idle worker waits
         "AIRFLOW__CELERY__WORKER_PREFETCH_MULTIPLIER": "1",
         "AIRFLOW__CELERY__TASK_ACKS_LATE": "True",
+        # the provider's config, and a redaction worker loads the models once before its pool forks
+        "AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": CELERY_CONFIG_OPTIONS,
     }
 
 
