@@ -39,8 +39,17 @@ class Gated:
     # a cheap pattern that every match needs somewhere in the text (an "@", a street word). It must
     # never be narrower than the patterns.
     TRIGGER: ClassVar[str | None] = None
+    # lower-case ASCII strings, one of which every match holds (a keyword: "order", "user", "work").
+    # Tested with ``in`` on the lower-cased text, far cheaper than a regex; only on ASCII text, where
+    # lower-casing is exactly the patterns' IGNORECASE (other text runs the patterns as before)
+    WORDS: ClassVar[tuple[str, ...]] = ()
 
     def can_match(self, text: str) -> bool:
+        words = self.__dict__.get("_words", self.WORDS)  # none where the instance has other patterns
+        if words and text.isascii():
+            lowered = text.lower()
+            if not any(word in lowered for word in words):
+                return False
         if self.NEEDS_DIGIT and not _DIGIT.search(text):
             return False
         return self.TRIGGER is None or _trigger(self.TRIGGER).search(text) is not None
@@ -86,6 +95,8 @@ class ValuePatternRecognizer(Gated, PatternRecognizer):
             global_regex_flags=FLAGS,
         )
         self._compiled = [(p, regex.compile(p.regex, FLAGS)) for p in self.patterns]
+        if patterns is not None and list(patterns) != list(self.PATTERNS):
+            self._words: tuple[str, ...] = ()  # the class's WORDS hold for the class's PATTERNS only
 
     def analyze(
         self,

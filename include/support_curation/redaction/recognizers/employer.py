@@ -23,3 +23,4 @@ class EmployerRecognizer(ValuePatternRecognizer):
         ),
     ]
     CONTEXT = ["work", "employer", "company"]
+    WORDS = ("work", "employ", "company")

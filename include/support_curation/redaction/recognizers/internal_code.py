@@ -24,3 +24,5 @@ class InternalCodeRecognizer(ValuePatternRecognizer):
         ),
     ]
     CONTEXT = ["internal", "agent", "employee", "system"]
+    # a staff keyword, or the dash of "INT-..." and of a three-part reference
+    WORDS = ("-", "agent", "emp", "staff", "operator")

@@ -18,3 +18,4 @@ class JobTitleRecognizer(ValuePatternRecognizer):
         ),
     ]
     CONTEXT = ["work", "job"]
+    WORDS = ("work",)

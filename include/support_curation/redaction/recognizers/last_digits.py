@@ -26,3 +26,4 @@ class LastDigitsRecognizer(ValuePatternRecognizer):
         ),
     ]
     CONTEXT = ["last", "ending", "ssn", "card", "account"]
+    WORDS = ("last", "final", "end", "ssn", "social")  # each pattern's cue

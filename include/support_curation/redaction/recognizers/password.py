@@ -24,6 +24,7 @@ class PasswordRecognizer(ValuePatternRecognizer):
         ),
     ]
     CONTEXT = ["password", "pin", "passcode"]
+    WORDS = ("pass", "pwd", "pin", "security", "secret", "memorable")  # the keyword's words
 
     def invalidate_result(self, pattern_text: str) -> bool:
         value = pattern_text.lower().strip(".!?")

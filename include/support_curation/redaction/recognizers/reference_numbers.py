@@ -100,6 +100,8 @@ def _recognizer(name: str, reference: Reference) -> type[ReferenceNumberBase]:
             "ENTITY": reference.entity,
             "PATTERNS": reference_patterns(reference.keywords),
             "CONTEXT": reference.context_words(),
+            # every pattern opens with a keyword ("member(?:ship)?": "member")
+            "WORDS": tuple(keyword.split("(")[0] for keyword in reference.keywords),
         },
     )
 

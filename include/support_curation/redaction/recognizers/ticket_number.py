@@ -21,3 +21,5 @@ class TicketNumberRecognizer(ValuePatternRecognizer):
         Pattern("hash", r"(?<![\w#])#(?P<value>\d{5,})\b", 0.6),
     ]
     CONTEXT = ["ticket", "case", "incident", "reference"]
+    # a prefix ("incident" and "request" hold theirs), a keyword, or the "#"
+    WORDS = ("tck", "tkt", "case", "inc", "req", "sr", "ticket", "reference", "#")

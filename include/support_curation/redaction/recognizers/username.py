@@ -41,6 +41,8 @@ class UsernameRecognizer(ValuePatternRecognizer):
         ),
     ]
     CONTEXT = ["username", "login", "user"]
+    # the keywords' words and "sign in" / "log in"
+    WORDS = ("user", "log", "screen", "gamertag", "handle", "sign")
 
     def invalidate_result(self, pattern_text: str) -> bool:
         return is_common_word(pattern_text.lower().strip("."), threshold=4.0)

@@ -1,0 +1,143 @@
+"""Cheap prechecks of the pattern recognizers (``recognizers.base.Gated``) never skip a match.
+
+A recognizer's ``WORDS`` lets it skip, with a substring test, ASCII text that holds none of its keywords.
+Each recognizer runs with and without that precheck over the eval corpora (one turn at a time, as the
+redactor reads them), over seeded Faker text with the keywords planted in every case and over a few
+non-ASCII texts; the results must be the same, and the planted values found (so the comparison compares
+something).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from faker import Faker
+
+from support_curation.redaction.engine import project_recognizers
+
+RECOGNIZERS = project_recognizers()
+WORDED = sorted(name for name, cls in RECOGNIZERS.items() if getattr(cls, "WORDS", ()))
+EVAL = Path("/work/shared/eval")
+TURNS_PER_CORPUS = 3000  # a sample keeps the test to seconds; the redactor's golden run reads them all
+
+
+def _eval_turns() -> list[str]:
+    turns: list[str] = []
+    for path in sorted(EVAL.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as lines:
+            found = [turn for line in lines for turn in json.loads(line)["text"].split("\n") if turn.strip()]
+        turns += found[:TURNS_PER_CORPUS]
+    return turns
+
+
+def _planted(seed: int) -> list[str]:
+    """Sentences holding the recognizers' values after their cue words, in lower, Title and UPPER case."""
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    number, code, user = fake.numerify("########"), fake.bothify("??-####-?#").upper(), fake.user_name()
+    # one cue a sentence, so that a cue missing from a recognizer's WORDS makes a difference
+    sentences = [
+        f"my order number is {number}",
+        f"the invoice # {code}",
+        f"tracking number {number}",
+        f"claim no. {number}",
+        f"policy number: {code}",
+        f"booking reference {code}",
+        f"record locator {code}",
+        f"account number {number}",
+        f"membership id {code}",
+        f"sort code {number}",
+        f"a/c {number}",
+        f"ticket {number}",
+        f"case #{number}",
+        f"it was TCK-{number}",
+        f"see sr{number}",
+        f"incident {number}",
+        f"request {code}",
+        f"hash #{number} please",
+        f"my username is {user}1",
+        f"login: {user}_9",
+        f"signed in as {user}.7",
+        f"handle {user}_3",
+        f"screen name is {user}_2",
+        f"my password is {fake.password()}",
+        f"my pin is {fake.numerify('####')}",
+        f"passwd = {fake.password()}",
+        f"pwd {fake.password()}",
+        f"security answer is {fake.last_name()}x9",
+        f"last four digits are {fake.numerify('####')}",
+        f"final 4 {fake.numerify('####')}",
+        f"it ends in {fake.numerify('####')}",
+        f"ssn {number}",
+        f"social security number {fake.numerify('####')}",
+        f"agent id {code}",
+        f"employee no. {code}",
+        f"operator # {code}",
+        f"reference INT-{code}",
+        f"system ref AB-{number}-X9",
+        f"I work at {fake.company()}",
+        f"we were employed with {fake.company()}",
+        f"my employer is {fake.company()}",
+        f"the company is {fake.company()}",
+        f"we work as the {fake.job()}",
+    ]
+    cased = [variant for s in sentences for variant in (s, s.title(), s.upper())]
+    filler = [fake.sentence(nb_words=12) for _ in range(40)]
+    return cased + filler + [f"{fake.sentence()} {s} {fake.sentence()}" for s in sentences]
+
+
+# non-ASCII text runs the patterns whatever its words: lower-casing there is not the patterns' IGNORECASE
+NON_ASCII = [
+    "my ordér number is 12345678, username jdoe_84 — thanks",
+    "Ａccount number 55501234 and ticket № 48213",
+    "I work at Café Müller; my password is hunter2!",
+]
+
+
+def _spans(instance: object, text: str) -> list[tuple[int, int, str, float]]:
+    results = instance.analyze(text, instance.supported_entities, None)  # type: ignore[attr-defined]
+    return sorted((r.start, r.end, r.entity_type, r.score) for r in results)
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return _eval_turns() + [t for seed in range(3) for t in _planted(seed)] + NON_ASCII
+
+
+def test_words_are_lower_case_ascii() -> None:
+    assert WORDED, "no recognizer has WORDS: this file tests nothing"
+    for name in WORDED:
+        words = RECOGNIZERS[name].WORDS
+        assert all(w and w.isascii() and w == w.lower() for w in words), name
+
+
+@pytest.mark.parametrize("name", WORDED)
+def test_words_never_skip_a_match(name: str, texts: list[str]) -> None:
+    with_words, without = RECOGNIZERS[name](), RECOGNIZERS[name]()
+    without._words = ()  # the instance attribute the precheck reads first
+    assert without.__dict__.get("_words", without.WORDS) == ()
+    found_any = False
+    for text in texts:
+        expected = _spans(without, text)
+        assert _spans(with_words, text) == expected, (name, len(text))
+        found_any = found_any or any(score >= 0.45 for *_, score in expected)
+    assert found_any, f"{name} found nothing: the comparison compared nothing"
+
+
+@pytest.mark.parametrize("name", WORDED)
+def test_words_skip_ascii_text_without_them_only(name: str) -> None:
+    recognizer = RECOGNIZERS[name]()
+    assert not recognizer.can_match("thanks, have a nice day 12345, bye")
+    assert recognizer.can_match("thanks, have a nice day 12345, café")  # non-ASCII: never skipped
+
+
+def test_other_patterns_turn_the_words_off() -> None:
+    """WORDS hold for the class's own patterns: an instance given others runs them on any text."""
+    from presidio_analyzer import Pattern
+
+    cls = RECOGNIZERS["OrderNumberRecognizer"]
+    custom = cls(patterns=[Pattern("any", r"(?P<value>\d{5})", 0.9)])
+    assert [(r.start, r.end) for r in custom.analyze("ref 12345", custom.supported_entities)] == [(4, 9)]
+    assert cls().analyze("ref 12345", cls().supported_entities) == []
