@@ -75,6 +75,7 @@ _NOT_NAMES = frozenset(
 )  # fmt: skip
 
 
+@lru_cache(maxsize=65536)
 def _fold(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -226,17 +227,30 @@ def _full_name_spans(doc: Any) -> Iterable[tuple[int, int]]:
             yield span
 
 
+def _cue_before(text: str, start: int) -> str | None:
+    """``"intro"`` or ``"greeting"`` when such a cue ends right before ``start``, else None."""
+    before = text[max(0, start - 24) : start]
+    if not before or before[-1] not in " ,:\t\n":
+        return None
+    if _INTRO_CUE.search(before):
+        return "intro"
+    return "greeting" if _GREETING_CUE.search(before) else None
+
+
+def _cue_word(token: Any) -> bool:
+    """A token :func:`_cue_spans` looks at: a word of two or more letters that is no stock address."""
+    return token.is_alpha and len(token.text) >= 2 and token.text.lower() not in _NOT_NAMES
+
+
 def _cue_spans(doc: Any) -> Iterable[tuple[int, int]]:
     text = doc.text
     for token in doc:
-        if not token.is_alpha or len(token.text) < 2 or token.text.lower() in _NOT_NAMES:
+        if not _cue_word(token):
             continue
-        before = text[max(0, token.idx - 24) : token.idx]
-        if not before or before[-1] not in " ,:\t\n":
+        cue = _cue_before(text, token.idx)
+        if cue is None:
             continue
-        intro = _INTRO_CUE.search(before) is not None
-        if not intro and _GREETING_CUE.search(before) is None:
-            continue
+        intro = cue == "intro"
         proper = token.pos_ == "PROPN" and _is_title(token)
         if (proper and _is_known(token.text)) or (intro and zipf(token.text.lower()) < RARE_ZIPF):
             yield token.idx, token.idx + len(token.text)
@@ -289,31 +303,64 @@ def count_partial_names(text: str) -> int:
 def _may_hold_name(doc: Any) -> bool:
     """Whether :func:`_count` can find anything in the (tokenised, not yet tagged) text.
 
-    Every span it counts needs an alphabetic token that is a listed name (entities, full names, proper
-    nouns after a cue), a capitalised word rare in English and the other languages (unlisted entities
-    of two such words), or a rare word right after an introduction cue: without one, the tagger and the
-    NER cannot change the count, which is then 0. Most turns of a redacted conversation have none.
+    Read from the tokenizer alone, one condition for each way :func:`_count` counts a span, so a turn
+    it lets pass is one the model could not count a name in (most turns of a redacted conversation):
+
+    - a listed first name (an entity that opens with it or is it, a full name);
+    - a title word and a listed surname of three letters or more ("Mr Smith");
+    - two capitalised words rare in English and the other languages (an unlisted two-word entity);
+    - after a cue, a capitalised listed surname (tagged a proper noun) or, after an introduction, a
+      rare word.
+
+    A lower-case listed surname alone ("white", "long", "young") is no name to any of them.
     """
     text = doc.text
+    title = surname = False
+    rare_capitalised = 0
     for token in doc:
-        if not token.is_alpha:
-            continue
         word = token.text
         lowered = word.lower()
-        if _is_known(word):
+        if lowered.strip(".") in _TITLES:  # any token: "Mr." is one, and a title need not be alphabetic
+            title = True
+        if not token.is_alpha:
+            continue
+        if _is_first(word):
             return True
-        if word[:1].isupper() and max(zipf(lowered), foreign_zipf(lowered)) < COMMON_ZIPF - 0.5:
-            return True
-        if zipf(lowered) < RARE_ZIPF and _INTRO_CUE.search(text[max(0, token.idx - 24) : token.idx]):
-            return True
-    return False
+        last = _is_last(word)
+        surname = surname or (last and len(word) > 2)
+        capitalised = _is_title(token)
+        if len(word) > 1 and capitalised and max(zipf(lowered), foreign_zipf(lowered)) < COMMON_ZIPF - 0.5:
+            rare_capitalised += 1
+            if rare_capitalised >= 2:
+                return True
+        if (last and capitalised) or zipf(lowered) < RARE_ZIPF:
+            cue = _cue_word(token) and _cue_before(text, token.idx)
+            if cue and ((last and capitalised) or cue == "intro"):
+                return True
+    return title and surname
+
+
+def _needs_tags(doc: Any) -> bool:
+    """Whether :func:`_count` reads a part-of-speech tag of this doc (its NER already run).
+
+    Tags are read for PERSON entities and for a capitalised listed name after a cue; anything else
+    counts the same untagged, so the tagger (and its own token vectors) runs only where they can matter.
+    """
+    if any(ent.label_ == "PERSON" for ent in doc.ents):
+        return True
+    text = doc.text
+    return any(
+        _cue_word(token) and _is_title(token) and _is_known(token.text) and _cue_before(text, token.idx)
+        for token in doc
+    )
 
 
 def count_names(texts: Sequence[str], batch_size: int = 256) -> list[int]:
     """Name mentions per text (texts already normalised, placeholders already masked).
 
     The model runs once per distinct text (agents' macros repeat across a chunk), and only on texts
-    that can hold a name at all (:func:`_may_hold_name`, read from the tokenizer alone).
+    that can hold a name at all (:func:`_may_hold_name`, read from the tokenizer alone). The NER has
+    token vectors of its own, so it runs first; the tagger only on the docs whose tags are read.
     """
     counts = [0] * len(texts)
     where: dict[str, list[int]] = {}
@@ -324,7 +371,15 @@ def count_names(texts: Sequence[str], batch_size: int = 256) -> list[int]:
         return counts
     nlp = _nlp()
     docs = [doc for doc in map(nlp.make_doc, where) if _may_hold_name(doc)]
-    for doc in nlp.pipe(docs, batch_size=batch_size):
+    docs = list(nlp.get_pipe("ner").pipe(docs, batch_size=batch_size))
+    untagged: list[Any] = []
+    tagged: list[Any] = []
+    for doc in docs:
+        (tagged if _needs_tags(doc) else untagged).append(doc)
+    for name in nlp.pipe_names:
+        if name != "ner":  # tok2vec, tagger, attribute_ruler: none of them feeds the NER
+            tagged = list(nlp.get_pipe(name).pipe(tagged, batch_size=batch_size))
+    for doc in (*untagged, *tagged):
         found = _count(doc)
         for index in where[doc.text]:
             counts[index] = found
