@@ -7,6 +7,7 @@ It now sees only the runs of 7+ close digits, and tries a plain parse of each ru
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import phonenumbers
@@ -30,6 +31,35 @@ FULL_DIGITS = 10
 MAX_DIGITS = 15  # the longest phone number (E.164); a longer run may be two numbers side by side
 SLACK = 3
 CONTEXT_CHARS = 40  # characters either side of a candidate: a leading "+" or "(" and the word boundaries
+
+
+# The phonenumbers calls below are pure functions of their strings, memoised: a number comes back in a
+# conversation (read back by the agent, quoted in a later turn), and the matcher is the costly part
+# (a 16-digit card number runs it in every region). Results are rebuilt at each call's own offsets.
+CACHED_NUMBERS = 4096
+
+
+@lru_cache(maxsize=CACHED_NUMBERS)
+def _valid_region(number: str, regions: tuple[str, ...]) -> str | None:
+    """The first region in which the number parses as a valid phone number."""
+    for region in regions:
+        try:
+            parsed = phonenumbers.parse(number, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            return region
+    return None
+
+
+@lru_cache(maxsize=CACHED_NUMBERS)
+def _matched(snippet: str, regions: tuple[str, ...], leniency: int) -> tuple[tuple[int, int, str], ...]:
+    """The phonenumbers matcher's finds in the snippet (start, end, region), for the first region with any."""
+    for region in regions:
+        matches = list(phonenumbers.PhoneNumberMatcher(snippet, region, leniency=leniency))
+        if matches:
+            return tuple((m.start, m.end, region) for m in matches)
+    return ()
 
 
 class PhoneNumberRecognizer(PhoneRecognizer):
@@ -56,12 +86,10 @@ class PhoneNumberRecognizer(PhoneRecognizer):
         matcher over the candidate and a few characters around it, in the first region with a match."""
         # a full number (10+ digits or international): shorter runs are as often order or account numbers
         full = number.startswith("+") or sum(c.isdigit() for c in number) >= FULL_DIGITS
-        for region in self.supported_regions if full else ():
-            try:
-                parsed = phonenumbers.parse(number, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(parsed):
+        regions = tuple(self.supported_regions)
+        if full:
+            region = _valid_region(number, regions)
+            if region is not None:
                 return [self._result(start, end, region)]
         if full and sum(c.isdigit() for c in number) <= MAX_DIGITS:
             return []  # one number that is not valid: the matcher, validating the same way, finds none
@@ -71,11 +99,10 @@ class PhoneNumberRecognizer(PhoneRecognizer):
             return []
         lo = max(0, start - SLACK)
         snippet = text[lo : end + SLACK]
-        for region in self.supported_regions:
-            matches = list(phonenumbers.PhoneNumberMatcher(snippet, region, leniency=self._leniency))
-            if matches:
-                return [self._result(lo + m.start, lo + m.end, region) for m in matches]
-        return []
+        return [
+            self._result(lo + m_start, lo + m_end, region)
+            for m_start, m_end, region in _matched(snippet, regions, self._leniency)
+        ]
 
     @property
     def _leniency(self) -> int:
