@@ -141,24 +141,32 @@ def locale_name_lists(faker_locale: str) -> tuple[frozenset[str], frozenset[str]
     return frozenset(first), frozenset(last)
 
 
+# The per-word answers below are pure (the lists load once and never change) and asked for every token
+# of every turn, by the recognizer, the NER gate and propagation alike: cached, a repeated word costs one
+# dictionary look-up instead of a fold and two set look-ups.
+@lru_cache(maxsize=131072)
 def is_first_name(word: str) -> bool:
     return _fold(word) in gazetteer()[0]
 
 
+@lru_cache(maxsize=131072)
 def is_last_name(word: str) -> bool:
     return _fold(word) in gazetteer()[1]
 
 
+@lru_cache(maxsize=131072)
 def is_name(word: str) -> bool:
     return is_first_name(word) or is_last_name(word)
 
 
+@lru_cache(maxsize=65536)
 def is_cued_name(word: str) -> bool:
     """A name where a cue or a neighbouring name says a name stands: the gazetteer's, and the romanised
     names that are also common English words."""
     return is_name(word) or _fold(word) in cued_only_names()
 
 
+@lru_cache(maxsize=131072)  # a pure function of its arguments, asked for most tokens
 def name_score(word: str, *, capitalized: bool, context: bool) -> float:
     """How likely a single token is a person's name (0 = not at all)."""
     if not _APOSTROPHE_HYPHEN.sub("", word).isalpha() or len(word) < 2:

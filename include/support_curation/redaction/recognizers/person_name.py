@@ -105,6 +105,11 @@ class PersonNameRecognizer(EntityRecognizer):
         i = 0
         while i < len(tokens):
             start, end, word = tokens[i]
+            cue = _STRONG if start in strong_ends else _WEAK if start in weak_ends else _NO_CUE
+            if not _may_score(word, cue):
+                # most tokens: an everyday word ("the", "Please"), which no path below scores
+                i += 1
+                continue
             if word.lower() in self.brand_names:
                 i += 1
                 continue
@@ -117,9 +122,9 @@ class PersonNameRecognizer(EntityRecognizer):
                 i += 1
                 continue
             capitalized = word[0].isupper() and not word.isupper() and not _sentence_start(text, start)
-            if start in strong_ends:
+            if cue == _STRONG:
                 score = name_score(word, capitalized=capitalized, context=True)
-            elif start in weak_ends:
+            elif cue == _WEAK:
                 freq = word_frequency(word.lower())
                 if word[0].isupper() or start not in connector_ends:
                     # a romanised name that is also a word ("Thanks Gang") after an introduction or a
@@ -211,6 +216,45 @@ class PersonNameRecognizer(EntityRecognizer):
         return None
 
 
+# what precedes a token: a strong cue ("my name is"), a weak one ("thanks", "with") or neither
+_NO_CUE, _STRONG, _WEAK = 0, 1, 2
+
+
+@lru_cache(maxsize=65536)  # asked for every token of every text; a long e-mail repeats its words
+def _may_score(word: str, cue: int) -> bool:
+    """Whether ``analyze`` may score the word after that cue, wherever it stands in the text: False lets
+    it skip the word at once. Never narrower than ``analyze``: each condition is one of its ways to a
+    score for that cue, with what depends on the text around the word (whether a sentence starts there,
+    a colon, a surname or a verb after it, a connector before it) taken at its most permissive."""
+    freq = word_frequency(word.lower())
+    upper = word[0].isupper()  # ``capitalized`` in ``analyze`` also needs a word mid-sentence
+    if cue == _STRONG:
+        may = bool(
+            name_score(word, capitalized=upper, context=True)
+            or name_score(word, capitalized=False, context=True)
+        )
+    elif cue == _WEAK:
+        may = (
+            is_cued_name(word)  # every "known" of that branch is a listed or a cued name
+            or freq < ZIPF.uncommon
+            or (upper and freq < ZIPF.common_name)
+        )
+    elif not upper:  # not capitalised, nor a sentence's opening name: the word alone decides
+        may = bool(name_score(word, capitalized=False, context=False))
+    else:
+        may = bool(
+            name_score(word, capitalized=True, context=False)  # mid-sentence
+            or name_score(word, capitalized=False, context=False)  # opening a sentence
+            # a sentence's opening name: listed, a name-like word before a surname or a colon, a subject
+            or (is_name(word) and (freq < ZIPF.rare or freq < ZIPF.cued_name))
+            or (len(word) >= 3 and freq < ZIPF.very_rare)
+            or (is_first_name(word) and freq < ZIPF.weak_cue_name)
+            # a capitalised word English hardly knows, mid-sentence
+            or (len(word) >= 3 and freq < ZIPF.unknown)
+        )
+    return may and not (word.islower() and _chat_word(word))  # chat shorthand is never scored
+
+
 def _name_like(word: str) -> bool:
     """A known name that is not mainly an ordinary word, or a word too rare to be an ordinary one."""
     freq = word_frequency(word.lower())
@@ -299,17 +343,27 @@ _DAY_BEFORE = regex.compile(r"\b\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+$")
 _DAY_OR_YEAR_AFTER = regex.compile(r"\.?,?\s+(?:\d{1,2}(?:st|nd|rd|th)?\b|\d{4}\b)")
 
 
+@lru_cache(maxsize=16384)  # asked for every token; few distinct words
+def _is_month(word: str) -> bool:
+    return _MONTH.fullmatch(word) is not None
+
+
 def _in_date(text: str, start: int, end: int, word: str) -> bool:
     """A month name or abbreviation with a day before it or a day or year after it."""
     return bool(
-        _MONTH.fullmatch(word)
+        _is_month(word)
         and (_DAY_BEFORE.search(text[max(0, start - 12) : start]) or _DAY_OR_YEAR_AFTER.match(text, end))
     )
 
 
 def _sentence_start(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \t\"'(")
-    return not before or before[-1] in ".!?\n:;"
+    """Nothing but quotes, brackets and blanks between the word and the text's start or the end of a
+    sentence (the last character before them). Walks back instead of copying the text before ``start``:
+    asked for every capitalised word of a long e-mail."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t\"'(":
+        i -= 1
+    return i < 0 or text[i] in ".!?\n:;"
 
 
 def _continues_name(text: str, current: tuple[int, int, str], following: tuple[int, int, str]) -> bool:

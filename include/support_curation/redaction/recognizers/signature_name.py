@@ -5,12 +5,18 @@ closing words. The line must hold only name-like words, so "Thanks!\\nBest" or "
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import regex
 from presidio_analyzer import Pattern
 
 from support_curation.redaction.frequency import ZIPF, word_frequency
 from support_curation.redaction.names import is_cued_name, is_last_name
 from support_curation.redaction.recognizers.base import ValuePatternRecognizer
+
+if TYPE_CHECKING:
+    from presidio_analyzer import RecognizerResult
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 _NAME_WORD = r"\p{Lu}\p{Ll}+(?:['’\-]\p{Lu}?\p{Ll}+)*"  # "Priya", "O'Neil", "Marie-Claire"
 _NAME = rf"(?-i:{_NAME_WORD}(?:[ \t]+\p{{Lu}}\.?)?(?:[ \t]+{_NAME_WORD}){{0,2}})"
@@ -19,6 +25,11 @@ _CLOSING_LINE = r"(?:[,.!?…:)]|\p{Extended_Pictographic}\ufe0f?|^[ \t]*--?)[ \
 # a mail client's footer after the signature
 _FOOTER = r"(?:\n[ \t]*(?:sent\s+from\s+my\s+[\w ]{2,20}|get\s+outlook\s+for\s+\w+)[ \t]*)?"
 _WORD = regex.compile(r"[\p{L}'’\-]+")
+# Both patterns end at the text's end (``\s*\Z``), and after its first two characters (a closing mark, an
+# emoji and its variation selector, a blank and a dash) a match holds only these: letters, digits, "_"
+# (a footer's words), blanks, apostrophes, hyphens, "." and "!". So no match starts more than two
+# characters before the text's last run of them (found searching backwards, ``(?r)``).
+_TAIL = regex.compile(r"(?r)[\w\s'’.!\-]*\Z")
 
 
 class SignatureNameRecognizer(ValuePatternRecognizer):
@@ -41,6 +52,32 @@ class SignatureNameRecognizer(ValuePatternRecognizer):
         ),
     ]
     CONTEXT = ["thanks", "regards", "cheers"]
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """The patterns read only the text's last lines (``_TAIL``), from a line's start so that ``^``
+        answers as in the whole text: a long e-mail is not scanned from its first line."""
+        start = self._search_from(text)
+        if not start:
+            return super().analyze(text, entities, nlp_artifacts, regex_flags)
+        results = super().analyze(text[start:], entities, nlp_artifacts, regex_flags)
+        for result in results:
+            result.start += start
+            result.end += start
+        return results
+
+    def _search_from(self, text: str) -> int:
+        """The start of the line where a match may begin at the earliest; 0 for another policy's patterns."""
+        if self.patterns != self.PATTERNS:
+            return 0
+        tail = _TAIL.search(text)  # always found: it may be empty
+        earliest = max(0, (tail.start() if tail else len(text)) - 2)
+        return text.rfind("\n", 0, earliest) + 1
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """Every word a name or a rare word; a name that is also a common word only as a known name, and

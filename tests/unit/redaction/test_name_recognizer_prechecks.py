@@ -1,0 +1,206 @@
+"""The name recognizers' shortcuts never change what they find: each is compared with the recognizer
+run without it, on seeded texts (Faker names of several locales in every kind of context, long formal
+e-mails, chat turns, signatures).
+
+- ``PersonNameRecognizer`` skips a token when ``_may_score`` says no path of ``analyze`` could score it;
+- ``SignatureNameRecognizer`` reads only the text's last lines (``_search_from``);
+- ``_sentence_start`` walks back instead of copying the text before the word.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from faker import Faker
+
+from support_curation.redaction.recognizers import person_name
+from support_curation.redaction.recognizers.base import ValuePatternRecognizer
+from support_curation.redaction.recognizers.person_name import PersonNameRecognizer
+from support_curation.redaction.recognizers.signature_name import SignatureNameRecognizer
+
+BENCH = Path(__file__).resolve().parents[3] / "bench"
+LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pl_PL", "vi_VN", "tr_TR"]
+# ordinary words, names that are words too, months, chat writing, shorthand, a brand, odd forms
+_VOCABULARY = (
+    "the a I i we Please Thanks will Will hope Hope grant Grant may May June june Mar Monday Black "
+    "North Google Visa Sales Kind regards sun Sun gang Gang song Hai hai ty thx ur lol hii byee sooo "
+    "thankyou nothanks okie Acme acme O'Neil Al-Rashid bin ibn ul Abu Noor Sa’idu CLM IBAN TCK "
+    "Sumarlidason viswa Xyzzyq qwrtz was said helped"
+)
+WORDS = _VOCABULARY.split()
+# every kind of place the recognizer reads around a token ("{}" is the token)
+CONTEXTS = [
+    "{}",
+    "{} {}",
+    "{} 4417",
+    "{} and my email",
+    "my name is {}",
+    "My name is {} {}.",
+    "name: {}",
+    "Dear {},",
+    "Regards,\n{}",
+    "this is {}",
+    "hi {} how are you",
+    "Thanks {}!",
+    "I spoke with {} yesterday",
+    "I spoke with {} {} yesterday",
+    "a gift for {} and {}",
+    "It was fine. {} was super helpful.",
+    "The order arrived. {}: is it here?",
+    "The order arrived. {} {} called.",
+    "we met {} on 3 {} 2026",
+    "ask #{} or @{}",
+    '("{}") said the note',
+    "I am {} {} {} {}",
+]
+
+
+def _words(seed: int) -> list[str]:
+    words = list(WORDS)
+    for locale in LOCALES:
+        fake = Faker(locale)
+        fake.seed_instance(seed)
+        for _ in range(12):
+            words += [fake.first_name(), fake.last_name()]
+    return [w for w in words if w.strip()]
+
+
+def _grid(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    words = _words(seed)
+    texts = []
+    for _ in range(count):
+        context = rng.choice(CONTEXTS)
+        filled = context.format(*(rng.choice(words) for _ in range(context.count("{}"))))
+        if rng.random() < 0.3:
+            filled = filled.lower()
+        texts.append(filled)
+    return texts
+
+
+def _bench_module(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _long_texts() -> list[str]:
+    texts = []
+    for record in _bench_module("long_text").long_texts(12, 11):
+        texts += [t["text"] for t in record.get("turns") or []] or [record["text"]]
+    return texts
+
+
+def _found(recognizer: Any, text: str) -> list[tuple[int, int, str, float]]:
+    return [(r.start, r.end, r.entity_type, r.score) for r in recognizer.analyze(text, ["PERSON"], None)]
+
+
+def _person_found_without_precheck(
+    monkeypatch: pytest.MonkeyPatch, recognizer: PersonNameRecognizer, texts: list[str]
+) -> list[list[tuple[int, int, str, float]]]:
+    with monkeypatch.context() as patch:
+        patch.setattr(person_name, "_may_score", lambda word, cue: True)
+        return [_found(recognizer, t) for t in texts]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_person_precheck_skips_no_token_that_would_be_scored(
+    monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    recognizer = PersonNameRecognizer()
+    recognizer.brand_names = frozenset({"acme"})
+    texts = _grid(seed, 1500)
+    found = [_found(recognizer, t) for t in texts]
+    assert found == _person_found_without_precheck(monkeypatch, recognizer, texts)
+    assert sum(map(len, found)) > 500  # the grid does hold names
+
+
+def test_person_precheck_on_long_emails(monkeypatch: pytest.MonkeyPatch) -> None:
+    recognizer = PersonNameRecognizer()
+    texts = _long_texts()
+    found = [_found(recognizer, t) for t in texts]
+    assert found == _person_found_without_precheck(monkeypatch, recognizer, texts)
+    assert all(found[:3])
+
+
+def test_person_precheck_never_skips_a_token_it_scores() -> None:
+    """Each word the recognizer finds after a cue or without one: ``_may_score`` says it may be scored."""
+    recognizer = PersonNameRecognizer()
+    for text, cue in [
+        ("my name is Hope", person_name._STRONG),
+        ("thanks Priya", person_name._WEAK),
+        ("The parcel came. Sumarlidason: where is it?", person_name._NO_CUE),
+        ("we asked giuseppe about it", person_name._NO_CUE),
+    ]:
+        ((start, end, _, _),) = _found(recognizer, text)
+        assert person_name._may_score(text[start:end].split()[0], cue)
+    assert not person_name._may_score("the", person_name._NO_CUE)
+    assert not person_name._may_score("Please", person_name._NO_CUE)
+    assert not person_name._may_score("ty", person_name._WEAK)  # chat shorthand, never a name
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sentence_start_walks_back_as_the_copy_did(seed: int) -> None:
+    rng = random.Random(seed)
+    alphabet = "ab .!?\n:;,\t\"'()"
+    for _ in range(400):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        for start in range(len(text) + 1):
+            before = text[:start].rstrip(" \t\"'(")
+            assert person_name._sentence_start(text, start) == (not before or before[-1] in ".!?\n:;")
+
+
+SIGN_OFFS = [
+    "Thanks,",
+    "Kind regards,",
+    "Have a good day!",
+    "Cheers 🙌",
+    "--",
+    "-- ",
+    "... -",
+    "sorted. ",
+    "ok…",
+]
+FOOTERS = ["", "\nSent from my iPhone", "\nGet Outlook for Android", "\n\n", "  \n "]
+
+
+def _signature_texts(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    fake = Faker(rng.choice(LOCALES))
+    fake.seed_instance(seed)
+    bodies = ["", "Please help with my order.", "It works now, thank you!\n", "Line one\nline two, ok"]
+    texts = []
+    for _ in range(count):
+        name = rng.choice([fake.first_name(), fake.name(), fake.last_name(), "Alison Long", "Team Acme"])
+        sep = rng.choice(["\n", "\n\n", " ", " - ", " — ", "\n-- \n", "\n ~"])
+        text = rng.choice(bodies) + rng.choice(["\n", " "]) + rng.choice(SIGN_OFFS) + sep + name
+        texts.append(text + rng.choice(["", ".", "!", " "]) + rng.choice(FOOTERS))
+    return texts
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_signature_reads_only_the_last_lines_and_finds_the_same(seed: int) -> None:
+    recognizer = SignatureNameRecognizer()
+    texts = _signature_texts(seed, 600) + _long_texts() + _grid(seed, 300)
+    whole = [
+        [(r.start, r.end, r.score) for r in ValuePatternRecognizer.analyze(recognizer, t, ["PERSON"], None)]
+        for t in texts
+    ]
+    tail = [[(r.start, r.end, r.score) for r in recognizer.analyze(t, ["PERSON"], None)] for t in texts]
+    assert tail == whole
+    assert sum(map(len, whole)) > 100  # the signatures are found
+    assert any(recognizer._search_from(t) > 0 for t in texts)  # and the long texts are cut
+
+
+def test_signature_other_patterns_read_the_whole_text() -> None:
+    pattern = SignatureNameRecognizer.PATTERNS[0]
+    other = SignatureNameRecognizer(patterns=[type(pattern)(pattern.name, pattern.regex, pattern.score)])
+    assert other._search_from("Thanks,\nJane\n\nLater text, Bob") == 0
