@@ -11,6 +11,9 @@ Celery's ``worker_init`` signal, before the pool forks: pool processes and task 
 copy-on-write, and ``get_redactor`` finds its cached redactor. Only loads are made (imports, models, word
 lists, the redactor object): no conversation is redacted and no look-up cache is filled, so a task
 redacts from the same state as before. A failure is logged and the task then loads them itself.
+The price: a redaction worker runs the package code it loaded at start, so new package code takes
+effect when the redaction workers restart (before, each task process imported it afresh), and its
+processes' RSS counts the shared models (~250 MB in the worker's main process, shared, not copied).
 
 The provider's own settings stay as they were: ``CELERY_CONFIG`` is a copy of its default config (built
 from ``[celery]``). Airflow imports this module in every process that loads the Celery executor, so it
@@ -25,7 +28,7 @@ import time
 from typing import Any
 
 from airflow.providers.celery.executors.default_celery import DEFAULT_CELERY_CONFIG
-from celery.signals import worker_init
+from celery.signals import worker_init  # type: ignore[import-untyped]
 
 from support_curation.devenv.deploy_stack import REDACTION_POOL
 
