@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from support_curation.validation.frame import build_validation_frame
-from support_curation.validation.gx_runtime import SuiteRunner
+from support_curation.validation.gx_runtime import ChunkRunner
 from support_curation.validation.merge import INTERVAL, SuiteMerger, merge_rule
 from support_curation.validation.run import outcome_from_results
 from support_curation.validation.seen_values import SeenValues
@@ -32,9 +32,12 @@ if TYPE_CHECKING:
 
     from support_curation.validation.run import ValidationOutcome
 
-# Records per GX run: GX at work on 50k rows adds ~70 MB over 10k rows, 20k ~15 MB
-# (bench/validate_memory.py); each run costs ~0.3 s of GX overhead, ~30 s a million records at 10k.
-CHUNK_ROWS = 10_000
+# Records per GX run. Each run costs ~0.45 CPU s whatever its size (GX builds its metric graph per
+# expectation), the rows little: at 100k records, 2 Dec (bench/validate_memory.py, CPU seconds), 10k
+# rows 25.8 CPU s and a 380 MB peak, 20k 22.6 s and 398 MB, 25k 20.4 s and 409 MB, one whole frame
+# 20.4 s and 497 MB. The peak grows with the day by the 8 bytes a record of the ids kept (SeenValues)
+# and what GX does on the interval frame; 20k keeps 1M well under 500 MB (docs/scaling.md).
+CHUNK_ROWS = 20_000
 KEY_COLUMN = "record_id"  # always tracked across chunks: it also gives the interval's row count
 
 
@@ -98,7 +101,7 @@ def validate_chunks(
         "max_records": max_records,
         "max_residual_rate": max_residual_rate,
     }
-    runner = SuiteRunner(build_suites(**options))
+    runner = ChunkRunner(build_suites(**options))
     interval_suites = _interval_suites(build_suites(**options))  # fresh copies: GX binds each to a context
     seen = {column: SeenValues() for column in _interval_columns(interval_suites)}
     mergers = {name: SuiteMerger() for name in SUITE_NAMES}
@@ -119,7 +122,7 @@ def validate_chunks(
         records += len(chunk)
         del chunk, column_values  # the last frame is not kept through the interval run
     interval_frame = pd.DataFrame({column: values.take_column() for column, values in seen.items()})
-    whole = SuiteRunner(interval_suites).run(interval_frame, run_name) if interval_suites else {}
+    whole = ChunkRunner(interval_suites).run(interval_frame, run_name) if interval_suites else {}
     return outcome_from_results(
         {name: mergers[name].result(whole.get(name)) for name in SUITE_NAMES},
         failing_ids=sorted(failing),

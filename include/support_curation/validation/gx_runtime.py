@@ -1,7 +1,9 @@
-"""One GX runtime: an ephemeral context with the suites and one checkpoint, run over frame after frame.
+"""One GX runtime: an ephemeral context with the suites, run over frame after frame.
 
 Built once per validation, so a run over many chunk frames pays GX's set-up once; each ``run`` hands
-the checkpoint a new dataframe and returns the per-suite results as GX serialises them.
+GX a new dataframe and returns the per-suite results as GX serialises them. :class:`SuiteRunner` runs a
+checkpoint (and can build the Data Docs site); :class:`ChunkRunner` runs the same suites with GX's
+validator straight on the frame, for the many chunk frames of one validation.
 """
 
 from __future__ import annotations
@@ -96,3 +98,42 @@ class SuiteRunner:
         )
         by_suite = {r.suite_name: r for r in result.run_results.values()}
         return {name: by_suite[name].to_json_dict() for name in self.suite_names}
+
+
+class ChunkRunner:
+    """The suites straight through GX's validator, one batch per frame: what a checkpoint run computes,
+    without its per-run bookkeeping.
+
+    A checkpoint run checks that the checkpoint, every validation definition and suite are unchanged in
+    the context's stores, loads the frame as a batch once per suite and stores every result in the
+    context: ~0.6 CPU s per frame, a third of it bookkeeping, paid by every chunk of a million-record
+    day. Here each frame is one batch, the four suites are validated on it by
+    ``Validator.validate_expectation_suite`` (the call ``ValidationDefinition.run`` makes), and nothing
+    is stored, so memory does not grow with the chunks. The results are the same: configurations,
+    results, statistics; ``meta`` carries the run id and time as a checkpoint's does, no checkpoint id.
+    """
+
+    def __init__(self, suites: Sequence[ExpectationSuite]) -> None:
+        self.context = _context(None)
+        self.batch = (
+            self.context.data_sources.add_pandas(DATASOURCE)
+            .add_dataframe_asset(ASSET)
+            .add_batch_definition_whole_dataframe("batch")
+        )
+        self.suites = [self.context.suites.add(suite) for suite in suites]
+        self.suite_names = tuple(suite.name for suite in self.suites)
+
+    def run(self, frame: pd.DataFrame, run_name: str) -> dict[str, dict[str, Any]]:
+        """Suite name -> its validation result as GX serialises it (``to_json_dict``)."""
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.validator.v1_validator import Validator
+
+        validator = Validator(self.batch, result_format=RESULT_FORMAT, batch_parameters={"dataframe": frame})
+        run_id = RunIdentifier(run_name=run_name)
+        results = {}
+        for suite in self.suites:
+            result = validator.validate_expectation_suite(suite)
+            result.meta["run_id"] = run_id
+            result.meta["validation_time"] = run_id.run_time
+            results[suite.name] = result.to_json_dict()
+        return results

@@ -178,3 +178,33 @@ def test_an_expectation_without_a_merge_rule_is_refused() -> None:
     item = {"expectation_config": {"type": "expect_column_median_to_be_between", "kwargs": {}}, "result": {}}
     with pytest.raises(UnmergeableExpectation):
         merger.add({"success": True, "results": [item]})
+
+
+def _without_run_bookkeeping(result: dict[str, Any]) -> dict[str, Any]:
+    # meta (run time, validation and checkpoint ids) and the ids a context gives suites and expectations
+    # differ between any two runs
+    results = [
+        item | {"expectation_config": {k: v for k, v in item["expectation_config"].items() if k != "id"}}
+        for item in result["results"]
+    ]
+    return {key: value for key, value in result.items() if key not in ("meta", "id")} | {"results": results}
+
+
+def test_chunk_runner_results_are_the_checkpoint_results() -> None:
+    """The chunks' runner skips the checkpoint's bookkeeping; GX's results stay the same."""
+    from support_curation.validation.gx_runtime import ChunkRunner, SuiteRunner
+    from support_curation.validation.suites import build_suites
+
+    frame = pd.concat(_frames(60, flagged_at=[1, 30], seed=11), ignore_index=True)
+    options = {"policy_version": POLICY, **FAULTY}
+    checkpoint = SuiteRunner(build_suites(**options)).run(frame, "x")
+    runner = ChunkRunner(build_suites(**options))
+    direct = runner.run(frame, "x")
+    assert list(direct) == list(checkpoint)
+    for name in checkpoint:
+        assert _without_run_bookkeeping(direct[name]) == _without_run_bookkeeping(checkpoint[name])
+        assert direct[name]["meta"]["run_id"]["run_name"] == "x"
+    # the runner serves frame after frame, and keeps no result in the context's store
+    again = runner.run(frame.iloc[:10].reset_index(drop=True), "x")
+    assert again["schema"]["statistics"]["evaluated_expectations"] > 0
+    assert not runner.context.validation_results_store.list_keys()
