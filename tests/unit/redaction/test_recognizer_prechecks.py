@@ -10,6 +10,7 @@ something).
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,9 @@ from support_curation.redaction.engine import project_recognizers
 
 RECOGNIZERS = project_recognizers()
 WORDED = sorted(name for name, cls in RECOGNIZERS.items() if getattr(cls, "WORDS", ()))
+# recognizers whose TRIGGER or digit gate is also compared here, over the corpora (test_recognizers.py:
+# over its tables)
+GATED = ["UsSsnRecognizer", "SpacedCodeRecognizer", "ShortAnswerNumberRecognizer"]
 EVAL = Path("/work/shared/eval")
 TURNS_PER_CORPUS = 3000  # a sample keeps the test to seconds; the redactor's golden run reads them all
 
@@ -82,10 +86,31 @@ def _planted(seed: int) -> list[str]:
         f"my employer is {fake.company()}",
         f"the company is {fake.company()}",
         f"we work as the {fake.job()}",
+        *(f"my ssn is {fake.ssn().replace('-', sep)}" for sep in ("-", " ", ".", "")),
+        f"ssn {fake.numerify('#####-####')} or {fake.numerify('###-######')}",
+        f"ssn {fake.numerify('###-##.####')}",
+        f"the code is kum {fake.numerify('###')}",
+        f"it says {fake.bothify('? # ? # ? #')} on the box",
+        f"its {fake.numerify('####')}",
     ]
+    for locale in EUROPEAN_LOCALES:  # street name first, then the number; as written and as plain ASCII
+        street = Faker(locale)
+        street.seed_instance(seed)
+        for _ in range(8):
+            address = street.street_address()
+            sentences += [f"I live at {address}, thanks", f"ship it to {_ascii(address)} please"]
     cased = [variant for s in sentences for variant in (s, s.title(), s.upper())]
     filler = [fake.sentence(nb_words=12) for _ in range(40)]
     return cased + filler + [f"{fake.sentence()} {s} {fake.sentence()}" for s in sentences]
+
+
+EUROPEAN_LOCALES = ["de_DE", "nl_NL", "it_IT", "fr_FR", "es_ES", "pl_PL", "da_DK", "fi_FI", "hu_HU", "cs_CZ"]
+
+
+def _ascii(text: str) -> str:
+    """The text as a keyboard without accents writes it: "Hauptstrasse", "Mila"."""
+    text = text.replace("ß", "ss")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 # non-ASCII text runs the patterns whatever its words: lower-casing there is not the patterns' IGNORECASE
@@ -113,10 +138,12 @@ def test_words_are_lower_case_ascii() -> None:
         assert all(w and w.isascii() and w == w.lower() for w in words), name
 
 
-@pytest.mark.parametrize("name", WORDED)
-def test_words_never_skip_a_match(name: str, texts: list[str]) -> None:
+@pytest.mark.parametrize("name", WORDED + GATED)
+def test_prechecks_never_skip_a_match(name: str, texts: list[str]) -> None:
     with_words, without = RECOGNIZERS[name](), RECOGNIZERS[name]()
     without._words = ()  # the instance attribute the precheck reads first
+    without.TRIGGER = None
+    without.NEEDS_DIGIT = False
     assert without.__dict__.get("_words", without.WORDS) == ()
     found_any = False
     for text in texts:
@@ -128,9 +155,11 @@ def test_words_never_skip_a_match(name: str, texts: list[str]) -> None:
 
 @pytest.mark.parametrize("name", WORDED)
 def test_words_skip_ascii_text_without_them_only(name: str) -> None:
-    recognizer = RECOGNIZERS[name]()
+    recognizer, without = RECOGNIZERS[name](), RECOGNIZERS[name]()
+    without._words = ()
     assert not recognizer.can_match("thanks, have a nice day 12345, bye")
-    assert recognizer.can_match("thanks, have a nice day 12345, café")  # non-ASCII: never skipped
+    for text in NON_ASCII + ["thanks, have a nice day 12345, café"]:  # non-ASCII: the words test nothing
+        assert recognizer.can_match(text) == without.can_match(text)
 
 
 def test_other_patterns_turn_the_words_off() -> None:
