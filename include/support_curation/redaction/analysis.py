@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, islice
 from typing import TYPE_CHECKING, Any
 
 import regex
@@ -21,7 +22,7 @@ from support_curation.redaction.names import is_name
 from support_curation.redaction.windows import analyze_windows, anchor_of, plan
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from support_curation.redaction.policy import NerSettings
 
@@ -35,8 +36,10 @@ ADDRESS_FORMS = frozenset(["sir", "madam", "madame", "ma'am", "miss", "mister", 
 CONTEXT_BOOST = 0.35  # Presidio's own similarity factor for a context word
 CONTEXT_WORDS_BEFORE = 5  # and its window: that many words before the value
 CONTEXT_CHARS = 200  # where those words are looked for first
+FEW_SPANS = 8  # up to this many spans, a word's position is checked against each of them
 NER_WINDOW_WORDS = 6  # words of context the NER gets either side of an unsettled capitalised word
 WORD = regex.compile(r"\S+")
+WORD_BACKWARDS = regex.compile(r"\S+", flags=regex.REVERSE)  # the words before a position, nearest first
 # a capitalised word directly before / after another (one space between): Title Case runs
 RUN_BEFORE = regex.compile(r"(?<![\w'’\-])(\p{Lu}[\p{L}'’\-]*) $", flags=regex.REVERSE)
 RUN_AFTER = regex.compile(r" (\p{Lu}[\p{L}'’\-]*)(?![\w'’\-])")
@@ -128,8 +131,7 @@ def unsettled_capitals(text: str, spans: Sequence[Span] = ()) -> list[tuple[int,
 
 @lru_cache(maxsize=2048)  # the gate asks, then the windows: one computation per turn
 def _unsettled(text: str, covered: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
-    def unsettled(match: regex.Match[str]) -> bool:
-        return not any(start <= match.start() < end for start, end in covered)
+    unsettled = _outside(covered)
 
     found = {
         m.span() for m in MID_SENTENCE_WORD.finditer(text) if ambiguous_capital(m.group()) and unsettled(m)
@@ -146,6 +148,24 @@ def _unsettled(text: str, covered: tuple[tuple[int, int], ...]) -> tuple[tuple[i
             if not _settled(text, start, end, opening=(start, end) in opening)
         )
     )
+
+
+def _outside(covered: Sequence[tuple[int, int]]) -> Callable[[regex.Match[str]], bool]:
+    """Whether a match starts outside every span. A long email has dozens of spans and hundreds of
+    capitalised words: there, by bisection (of the spans starting at or before the position, the
+    furthest-reaching one holds it if any does) rather than a scan of the spans per word."""
+    if len(covered) <= FEW_SPANS:
+        return lambda match: not any(start <= match.start() < end for start, end in covered)
+    ordered = sorted(covered)
+    starts = [start for start, _ in ordered]
+    reach = list(accumulate((end for _, end in ordered), max))
+
+    def outside(match: regex.Match[str]) -> bool:
+        position = match.start()
+        i = bisect_right(starts, position) - 1
+        return i < 0 or reach[i] <= position
+
+    return outside
 
 
 def _settled(text: str, start: int, end: int, *, opening: bool) -> bool:
@@ -243,19 +263,40 @@ def ner_windows(ner: NerSettings, text: str, spans: Sequence[Span] = ()) -> list
         return []
     if ner.gate != "rare_capitalised":
         return [(0, len(text))]
-    words = [m.span() for m in WORD.finditer(text)]
-    starts = [start for start, _ in words]
     windows: list[tuple[int, int]] = []
     for start, end in unsettled_capitals(text, spans):
-        first = bisect_right(starts, start) - 1  # the word holding the candidate
-        last = bisect_right(starts, end - 1) - 1
-        low = words[max(0, first - NER_WINDOW_WORDS)][0] if first > NER_WINDOW_WORDS else 0
-        high = words[last + NER_WINDOW_WORDS][1] if last + NER_WINDOW_WORDS < len(words) - 1 else len(text)
+        low, high = _window(text, start, end)
         if windows and low <= windows[-1][1]:
             windows[-1] = (windows[-1][0], max(high, windows[-1][1]))
         else:
             windows.append((low, high))
     return windows
+
+
+def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    """The candidate at start..end with ``NER_WINDOW_WORDS`` words (``WORD``) either side: from the
+    start of the sixth word before the one holding it (the text's start when that word has no seventh
+    before it), to the end of the sixth word after (the text's end when that one is the last or next
+    to it). Read around the candidate only, not over the whole text (a long email has a few
+    candidates among hundreds of words); ``_window_of_all_words`` is the same over all of them."""
+    own = WORD.match(text, start)  # the rest of the word holding the candidate's start
+    if own is None or WORD.match(text, end - 1) is None:
+        return _window_of_all_words(text, start, end)  # not within words: no candidate is
+    before = list(islice(WORD_BACKWARDS.finditer(text, 0, own.end()), NER_WINDOW_WORDS + 2))
+    after = list(islice(WORD.finditer(text, end - 1), NER_WINDOW_WORDS + 2))
+    low = before[NER_WINDOW_WORDS].start() if len(before) == NER_WINDOW_WORDS + 2 else 0
+    high = after[NER_WINDOW_WORDS].end() if len(after) == NER_WINDOW_WORDS + 2 else len(text)
+    return low, high
+
+
+def _window_of_all_words(text: str, start: int, end: int) -> tuple[int, int]:
+    words = [m.span() for m in WORD.finditer(text)]
+    starts = [start for start, _ in words]
+    first = bisect_right(starts, start) - 1  # the word holding the candidate
+    last = bisect_right(starts, end - 1) - 1
+    low = words[max(0, first - NER_WINDOW_WORDS)][0] if first > NER_WINDOW_WORDS else 0
+    high = words[last + NER_WINDOW_WORDS][1] if last + NER_WINDOW_WORDS < len(words) - 1 else len(text)
+    return low, high
 
 
 def run_ner(
