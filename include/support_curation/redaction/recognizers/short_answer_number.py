@@ -7,6 +7,8 @@ the context-bound recognizers handle identifiers there.
 
 from __future__ import annotations
 
+from itertools import islice
+
 import regex
 from presidio_analyzer import Pattern
 
@@ -33,7 +35,8 @@ class ShortAnswerNumberRecognizer(ValuePatternRecognizer):
     CONTEXT = ["last", "digits", "ssn", "card", "account", "zip", "pin", "otp", "code"]
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # noqa: D102
-        if len(_WORD.findall(text)) > MAX_WORDS:
+        # the digit gate first, and words counted no further than one past the limit (long texts)
+        if not self.can_match(text) or next(islice(_WORD.finditer(text), MAX_WORDS, None), None):
             return []
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
         return [r for r in results if not _AFTER.match(text[r.end :]) and not _BEFORE.search(text[: r.start])]

@@ -81,7 +81,8 @@ class SpacedCodeRecognizer(ValuePatternRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
-        if not any(c.isdigit() for c in text):
+        # a code needs a digit group (``\d``): the gate's digit search, not a character loop in Python
+        if not self.can_match(text):
             return []
         results = []
         for match in RUN.finditer(text):
