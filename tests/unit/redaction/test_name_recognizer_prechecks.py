@@ -4,7 +4,8 @@ e-mails, chat turns, signatures).
 
 - ``PersonNameRecognizer`` skips a token when ``_may_score`` says no path of ``analyze`` could score it;
 - ``SignatureNameRecognizer`` reads only the text's last lines (``_search_from``);
-- ``_sentence_start`` walks back instead of copying the text before the word.
+- ``_sentence_start`` walks back instead of copying the text before the word;
+- ``AuthorLabelRecognizer`` looks for a label only where its words are.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from typing import Any
 import pytest
 from faker import Faker
 
-from support_curation.redaction.recognizers import person_name
-from support_curation.redaction.recognizers.base import ValuePatternRecognizer
+from support_curation.redaction.recognizers import author_label, person_name
+from support_curation.redaction.recognizers.author_label import AuthorLabelRecognizer
+from support_curation.redaction.recognizers.base import Gated, ValuePatternRecognizer
 from support_curation.redaction.recognizers.person_name import PersonNameRecognizer
 from support_curation.redaction.recognizers.signature_name import SignatureNameRecognizer
 
@@ -204,3 +206,79 @@ def test_signature_other_patterns_read_the_whole_text() -> None:
     pattern = SignatureNameRecognizer.PATTERNS[0]
     other = SignatureNameRecognizer(patterns=[type(pattern)(pattern.name, pattern.regex, pattern.score)])
     assert other._search_from("Thanks,\nJane\n\nLater text, Bob") == 0
+
+
+# forum author labels as forums write them, in every language the patterns know, any case
+LABELS = [
+    "{u} wrote:",
+    "> {u} wrote :",
+    "On 3 May 2024, at 10:02, {u} wrote:",
+    "{u} said:",
+    "{u} replied:",
+    "{u} a écrit :",
+    "{u} schrieb:",
+    "{u} hat geschrieben:",
+    "{u} escribió:",
+    "{u} ha scritto:",
+    "{u} scrive:",
+    "{u} schreef:",
+    "Posted by u/{u}",
+    "posted  by @{u}",
+    "Reply from {u}",
+    "Replied by {u} Smith",
+    "Publié par {u}",
+    "Posté par {u}",
+    "Gepostet von {u}",
+    "Geschrieben von {u}",
+    "Publicado por {u}",
+    "Escrito por {u}",
+    "Pubblicato da {u}",
+    "Scritto da {u}",
+    "Geplaatst door {u}",
+    "Geschreven door {u}",
+    # the words without a label: "said" without a colon, "reply" without an author
+    "as {u} said, it broke",
+    "please reply to this e-mail",
+    "I wrote to {u} about it",
+]
+
+
+def _forum_texts(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    texts = []
+    for _ in range(count):
+        label = rng.choice(LABELS).format(u=rng.choice([fake.user_name(), fake.first_name(), "jane_doe84"]))
+        label = rng.choice([label, label.lower(), label.upper(), label.title()])
+        before = rng.choice(["", fake.sentence() + "\n", "Thanks!\n\n"])
+        texts.append(before + label + rng.choice(["", "\n" + fake.sentence(), " " + fake.sentence()]))
+    return texts
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_author_label_precheck_skips_no_label(seed: int) -> None:
+    recognizer, without = AuthorLabelRecognizer(), AuthorLabelRecognizer()
+    without.can_match = lambda text: True  # type: ignore[method-assign]  # every text to the patterns
+    texts = _forum_texts(seed, 800) + _long_texts() + _grid(seed, 300) + _signature_texts(seed, 200)
+    found = [_found(recognizer, t) for t in texts]
+    assert found == [_found(without, t) for t in texts]
+    assert sum(map(bool, found)) > 300  # the labels are found
+    # the label's words without a label: the trigger reads on, the precheck skips the text
+    words_only = "please reply to this e-mail, as Jane said, I wrote to her"
+    assert Gated.can_match(recognizer, words_only) and not recognizer.can_match(words_only)
+
+
+def test_author_label_needles_are_the_labels_ascii_starts() -> None:
+    wrote, posted = (needles for needles, _ in author_label._LABELS)
+    assert wrote == (
+        "wrote",
+        "said",
+        "replied",
+        "schrieb",
+        "hat geschrieben",
+        "ha scritto",
+        "scrive",
+        "schreef",
+    )
+    assert "posted" in posted and "reply" in posted and all(n.isascii() and n == n.lower() for n in posted)
