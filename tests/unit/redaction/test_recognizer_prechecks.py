@@ -20,6 +20,7 @@ from support_curation.redaction.engine import project_recognizers
 
 RECOGNIZERS = project_recognizers()
 WORDED = sorted(name for name, cls in RECOGNIZERS.items() if getattr(cls, "WORDS", ()))
+PATTERN_WORDED = sorted(name for name, cls in RECOGNIZERS.items() if getattr(cls, "PATTERN_WORDS", {}))
 # recognizers whose TRIGGER or digit gate is also compared here, over the corpora (test_recognizers.py:
 # over its tables)
 GATED = ["UsSsnRecognizer", "SpacedCodeRecognizer", "ShortAnswerNumberRecognizer"]
@@ -92,6 +93,20 @@ def _planted(seed: int) -> list[str]:
         f"the code is kum {fake.numerify('###')}",
         f"it says {fake.bothify('? # ? # ? #')} on the box",
         f"its {fake.numerify('####')}",
+        f"Flat {fake.numerify('##')}C, {fake.street_address()}",
+        f"apt {fake.numerify('#')}b",
+        f"the address is Suite {fake.numerify('##')}",
+        f"Unit {fake.numerify('##')}, {fake.numerify('##')} Naylor Passage",
+        f"P.O. Box {fake.numerify('####')}",
+        f"my address is {fake.numerify('##')} {fake.last_name()} Road",
+        f"ship to {fake.numerify('###')} {fake.last_name()} way",
+        f"we live at {fake.numerify('##')} {fake.last_name()} corner",
+        f"postcode is {fake.bothify('??# #??').lower()}",
+        f"zip code {fake.zipcode()}",
+        f"{fake.city()}, {fake.state_abbr()} {fake.zipcode()}",
+        f"mail {fake.email()}",
+        f"reach me at {user} at {fake.domain_word()} dot com",
+        f"it is {user}@gmail",
     ]
     for locale in EUROPEAN_LOCALES:  # street name first, then the number; as written and as plain ASCII
         street = Faker(locale)
@@ -151,6 +166,19 @@ def test_prechecks_never_skip_a_match(name: str, texts: list[str]) -> None:
         assert _spans(with_words, text) == expected, (name, len(text))
         found_any = found_any or any(score >= 0.45 for *_, score in expected)
     assert found_any, f"{name} found nothing: the comparison compared nothing"
+
+
+@pytest.mark.parametrize("name", PATTERN_WORDED)
+def test_pattern_words_never_skip_a_match(name: str, texts: list[str]) -> None:
+    with_words, without = RECOGNIZERS[name](), RECOGNIZERS[name]()
+    assert set(with_words.PATTERN_WORDS) <= {p.name for p in with_words.PATTERNS}, "a name names no pattern"
+    without._compiled = [(*entry[:3], ()) for entry in without._compiled]
+    for text in texts:
+        assert _spans(with_words, text) == _spans(without, text), (name, len(text))
+    # each pattern with words found something here, or the comparison would compare nothing for it
+    for pattern in with_words.PATTERN_WORDS:
+        alone = RECOGNIZERS[name](patterns=[p for p in with_words.PATTERNS if p.name == pattern])
+        assert any(_spans(alone, t) for t in texts), (name, pattern)
 
 
 @pytest.mark.parametrize("name", WORDED)

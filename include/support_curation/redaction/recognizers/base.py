@@ -78,6 +78,9 @@ class ValuePatternRecognizer(Gated, PatternRecognizer):
     PATTERNS: ClassVar[list[Pattern]]
     patterns: list[Pattern]  # the instance's, set by PatternRecognizer
     CONTEXT: ClassVar[list[str]] = []
+    # per pattern name, what WORDS is for the whole recognizer: lower-case ASCII strings one of which
+    # every match of that pattern holds; on ASCII text holding none, that pattern is not run
+    PATTERN_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def __init__(
         self,
@@ -94,9 +97,16 @@ class ValuePatternRecognizer(Gated, PatternRecognizer):
             supported_language=supported_language,
             global_regex_flags=FLAGS,
         )
-        self._compiled = [(p, regex.compile(p.regex, FLAGS)) for p in self.patterns]
-        if patterns is not None and list(patterns) != list(self.PATTERNS):
+        own = patterns is None or list(patterns) == list(self.PATTERNS)
+        if not own:
             self._words: tuple[str, ...] = ()  # the class's WORDS hold for the class's PATTERNS only
+        # per pattern: compiled, whether it marks a value group, its words (the class's patterns only)
+        self._compiled: list[tuple[Pattern, regex.Pattern[str], bool, tuple[str, ...]]] = []
+        for pattern in self.patterns:
+            compiled = regex.compile(pattern.regex, FLAGS)
+            words = self.PATTERN_WORDS.get(pattern.name, ()) if own else ()
+            self._compiled.append((pattern, compiled, "value" in compiled.groupindex, words))
+        self._any_pattern_words = any(words for *_, words in self._compiled)
 
     def analyze(
         self,
@@ -109,9 +119,12 @@ class ValuePatternRecognizer(Gated, PatternRecognizer):
             return []
         entity = self.supported_entities[0]
         results = []
-        for pattern, compiled in self._compiled:
+        lowered = text.lower() if self._any_pattern_words and text.isascii() else None
+        for pattern, compiled, has_value, words in self._compiled:
+            if words and lowered is not None and not any(word in lowered for word in words):
+                continue
             for match in compiled.finditer(text, timeout=2.0):
-                start, end = match.span("value") if "value" in compiled.groupindex else match.span()
+                start, end = match.span("value") if has_value else match.span()
                 if start < 0 or start == end:
                     continue
                 value = text[start:end]

@@ -33,5 +33,6 @@ class EmailAddressRecognizer(ValuePatternRecognizer):
         ),
     ]
     CONTEXT = ["email", "mail", "e-mail", "address"]
+    PATTERN_WORDS = {"written": ("@",), "no_tld": ("@",), "spoken": ("dot",)}
     # written: an "@"; spoken: " dot "; punctuation lost: a provider and its domain ending
     TRIGGER = rf"@|\bdot\b|(?:{_PROVIDERS})\s*(?:dot\s*)?(?:{_TLD})\b"

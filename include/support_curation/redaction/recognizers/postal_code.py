@@ -26,3 +26,4 @@ class PostalCodeRecognizer(ValuePatternRecognizer):
         Pattern("state_zip", rf"\b(?-i:{_US_STATES}),?\s+(?P<value>\d{{5}}(?:-\d{{4}})?)\b", 0.7),
     ]
     CONTEXT = ["zip", "postal", "postcode"]
+    PATTERN_WORDS = {"uk_postcode_lower": ("post",), "zip_context": ("zip", "post")}

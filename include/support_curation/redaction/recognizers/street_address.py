@@ -52,3 +52,11 @@ class StreetAddressRecognizer(ValuePatternRecognizer):
         ),
     ]
     CONTEXT = ["address", "street", "live", "ship", "deliver"]
+    # the words each pattern but "street" (whose street types are too many and too short) needs
+    PATTERN_WORDS = {
+        "flat": ("flat", "apt", "apartment", "unit", "suite"),
+        "unit_before_number": ("flat", "apt", "apartment", "unit", "suite"),
+        "placed_flat": ("flat", "apt", "apartment", "unit", "suite"),
+        "po_box": ("box",),
+        "address_answer": ("address", "liv", "ship", "deliver"),
+    }
