@@ -173,6 +173,15 @@ def test_redaction_tasks_ran_on_both_workers(celery_run: dict[str, Any]) -> None
     assert all(t["hostname"].startswith("w1@") for t in others), [t["hostname"] for t in others]
 
 
+def test_redaction_workers_start_warm(stack: Any, celery_run: dict[str, Any]) -> None:
+    """Both workers serve the redaction queue: each loaded the redactor and the gate's models once, before
+    its pool forked (``devenv.celery_config``), and its redact tasks started from that."""
+    for name in ("w1", "w2"):
+        log = stack.log(f"worker-{name}").read_text(errors="replace")
+        assert "redaction models preloaded in the worker" in log, name
+        assert "redaction models not preloaded" not in log, name
+
+
 def test_celery_output_is_byte_identical_to_the_local_executor(
     stack: Any, token: str, celery_run: dict[str, Any]
 ) -> None:
