@@ -303,8 +303,9 @@ def count_partial_names(text: str) -> int:
 def _may_hold_name(doc: Any) -> bool:
     """Whether :func:`_count` can find anything in the (tokenised, not yet tagged) text.
 
-    Read from the tokenizer alone, one condition for each way :func:`_count` counts a span, so a turn
-    it lets pass is one the model could not count a name in (most turns of a redacted conversation):
+    Read from the tokenizer alone, one necessary condition for each way :func:`_count` counts a span,
+    so a turn it stops is one the model could not count a name in (most turns of a redacted
+    conversation):
 
     - a listed first name (an entity that opens with it or is it, a full name);
     - a title word and a listed surname of three letters or more ("Mr Smith");
@@ -312,7 +313,7 @@ def _may_hold_name(doc: Any) -> bool:
     - after a cue, a capitalised listed surname (tagged a proper noun) or, after an introduction, a
       rare word.
 
-    A lower-case listed surname alone ("white", "long", "young") is no name to any of them.
+    A lower-case listed surname alone ("white", "church", "field") is no name to any of them.
     """
     text = doc.text
     title = surname = False

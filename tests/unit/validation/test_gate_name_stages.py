@@ -108,3 +108,13 @@ def test_tags_are_read_only_for_person_entities_and_names_after_cues() -> None:
     plain = ner(nlp.make_doc("the white box is in the house"))
     assert not [e for e in plain.ents if e.label_ == "PERSON"]
     assert not names._needs_tags(plain)
+
+
+def test_the_ner_reads_no_other_component() -> None:
+    """Running the NER first and the tagger on some docs only is sound only for such a model."""
+    nlp = names._nlp()
+    ner_tok2vec = nlp.config["components"]["ner"]["model"]["tok2vec"]["@architectures"]
+    assert "Listener" not in ner_tok2vec  # token vectors of its own, not the shared tok2vec's
+    ruled = {attr for pattern in nlp.get_pipe("attribute_ruler").patterns for attr in pattern["attrs"]}
+    embedded = set(nlp.config["components"]["ner"]["model"]["tok2vec"]["embed"]["attrs"])
+    assert not ruled & embedded  # the attribute ruler sets nothing the NER's embedding reads
