@@ -29,6 +29,8 @@ def _rank(span: Span) -> tuple[int, bool, float]:
 
 def merge(spans: list[Span]) -> list[Span]:
     """Overlapping spans become one span over their union, typed by the longest (then surest) of them."""
+    if len(spans) < 2:  # most turns: nothing to sort or join
+        return list(spans)
     ordered = sorted(spans, key=lambda s: (s.start, -(s.end - s.start), -s.score))
     merged: list[Span] = []
     for span in ordered:

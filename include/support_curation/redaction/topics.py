@@ -43,7 +43,7 @@ class TopicFlagger:
         found = [
             (name, action)
             for name, action, pattern, keywords in self._topics
-            if (lowered is None or keywords is None or any(k in lowered for k in keywords))
+            if (lowered is None or keywords is None or any(map(lowered.__contains__, keywords)))
             and pattern.search(joined)
         ]
         action = max((a for _, a in found), key=ACTION_ORDER.__getitem__, default="keep")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # runs of characters rather than each one: the same text removed, a fraction of the substitutions
 _NON_DIGIT = re.compile(r"\D+")
@@ -15,6 +16,9 @@ MATCHED_DIGITS = 10  # the last digits that identify a long number (a country co
 _SEPARATORS = r"[\s().\-/+]{0,3}"  # what may stand between a searched number's digits
 
 
+# a conversation's values are keyed and tested several times over (propagation, full names, placeholders)
+# and agents' names recur across conversations: cached, like the other per-word look-ups
+@lru_cache(maxsize=65536)
 def mostly_digits(value: str, minimum: int) -> str | None:
     """The value's digits, when it is a number of at least ``minimum`` digits however punctuated."""
     digits = _NON_DIGIT.sub("", value)
@@ -23,6 +27,7 @@ def mostly_digits(value: str, minimum: int) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def normalise(value: str) -> str:
     """The key under which mentions of one value share a placeholder."""
     digits = mostly_digits(value, KEY_DIGITS)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from support_curation.redaction import analysis, propagation, topics
+from support_curation.redaction import analysis, placeholders, propagation, topics
 from support_curation.redaction.analysis import Span
 from support_curation.redaction.policy import Topic, load_redaction_policy
 from support_curation.redaction.values import flexible, flexible_search
@@ -275,3 +275,13 @@ def test_candidates_and_windows_on_long_text(long_records: list[list[str]]) -> N
             else:
                 expected.append((low, high))
         assert analysis.ner_windows(ner, text, spans) == (expected if candidates else [])
+
+
+# --- placeholders ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spans", [[], [Span(3, 9, "PERSON", 0.85)], [Span(3, 3, "ID_NUMBER", 0.5)]])
+def test_merge_of_fewer_than_two_spans_is_the_spans(spans: list[Span]) -> None:
+    merged = placeholders.merge(spans)
+    assert merged == spans
+    assert merged is not spans  # a new list, as the sorted path gives: callers may extend it
