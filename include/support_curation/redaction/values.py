@@ -56,8 +56,9 @@ def flexible_search(value: str) -> str:
     """
     digits = mostly_digits(value, SEARCH_DIGITS)
     if digits is not None:
-        first, *rest = digits[-MATCHED_DIGITS:]
-        return rf"{first}(?<!\d{first})" + "".join(_SEPARATORS + d for d in rest) + r"(?!\d)"
+        matched = digits[-MATCHED_DIGITS:]
+        first = matched[0]
+        return rf"{first}(?<!\d{first})" + "".join(_SEPARATORS + d for d in matched[1:]) + r"(?!\d)"
     if not value.split():
         return flexible(value)  # no character to open with
     first_part, *parts = value.split()
