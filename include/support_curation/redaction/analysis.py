@@ -114,6 +114,7 @@ def analyze(recognizers: Sequence[Any], text: str, threshold: float, *, windowed
     return spans
 
 
+@lru_cache(maxsize=65536)  # pure (fixed lists and frequencies), asked for every mid-sentence capital
 def ambiguous_capital(word: str) -> bool:
     """A capitalised word the gazetteer and frequencies cannot settle: a name that is also a common
     word ("Will", "Grant"), or a word too rare to be an ordinary one."""
@@ -136,11 +137,7 @@ def _unsettled(text: str, covered: tuple[tuple[int, int], ...]) -> tuple[tuple[i
     found = {
         m.span() for m in MID_SENTENCE_WORD.finditer(text) if ambiguous_capital(m.group()) and unsettled(m)
     }
-    opening = {
-        m.span()
-        for m in CAPITAL_WORD.finditer(text)
-        if not is_name(m.group()) and word_frequency(m.group().lower()) < ZIPF.very_rare and unsettled(m)
-    }
+    opening = {m.span() for m in CAPITAL_WORD.finditer(text) if _unknown_word(m.group()) and unsettled(m)}
     return tuple(
         sorted(
             (start, end)
@@ -166,6 +163,12 @@ def _outside(covered: Sequence[tuple[int, int]]) -> Callable[[regex.Match[str]],
         return i < 0 or reach[i] <= position
 
     return outside
+
+
+@lru_cache(maxsize=65536)  # pure, asked for every capitalised word of the text
+def _unknown_word(word: str) -> bool:
+    """A word no name list knows and too rare to be an ordinary one."""
+    return not is_name(word) and word_frequency(word.lower()) < ZIPF.very_rare
 
 
 def _settled(text: str, start: int, end: int, *, opening: bool) -> bool:
