@@ -5,7 +5,9 @@ e-mails, chat turns, signatures).
 - ``PersonNameRecognizer`` skips a token when ``_may_score`` says no path of ``analyze`` could score it;
 - ``SignatureNameRecognizer`` reads only the text's last lines (``_search_from``);
 - ``_sentence_start`` walks back instead of copying the text before the word;
-- ``AuthorLabelRecognizer`` looks for a label only where its words are.
+- ``AuthorLabelRecognizer`` looks for a label only where its words are;
+- ``SignatureNameRecognizer`` skips ASCII text whose last word has no capital, ``SignOffNameRecognizer``
+  ASCII text without a closing word.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from support_curation.redaction.recognizers import author_label, person_name
 from support_curation.redaction.recognizers.author_label import AuthorLabelRecognizer
 from support_curation.redaction.recognizers.base import Gated, ValuePatternRecognizer
 from support_curation.redaction.recognizers.person_name import PersonNameRecognizer
+from support_curation.redaction.recognizers.sign_off_name import SignOffNameRecognizer
 from support_curation.redaction.recognizers.signature_name import SignatureNameRecognizer
 
 BENCH = Path(__file__).resolve().parents[3] / "bench"
@@ -171,7 +174,7 @@ SIGN_OFFS = [
     "sorted. ",
     "ok…",
 ]
-FOOTERS = ["", "\nSent from my iPhone", "\nGet Outlook for Android", "\n\n", "  \n "]
+FOOTERS = ["", "\nSent from my iPhone", "\nsent from my phone", "\nGet Outlook for Android", "\n\n", "  \n "]
 
 
 def _signature_texts(seed: int, count: int) -> list[str]:
@@ -282,3 +285,77 @@ def test_author_label_needles_are_the_labels_ascii_starts() -> None:
         "schreef",
     )
     assert "posted" in posted and "reply" in posted and all(n.isascii() and n == n.lower() for n in posted)
+
+
+CLOSINGS = [
+    "Thanks",
+    "many thanks",
+    "Thank you",
+    "thx",
+    "Cheers",
+    "Regards",
+    "Kind regards",
+    "best regards",
+    "Best",
+    "Best wishes",
+    "Sincerely",
+    "Yours sincerely",
+    "yours faithfully",
+    "Yours truly",
+    "Warm regards",
+    "Love",
+    "bye",
+    "Talk soon",
+]
+
+
+def _sign_off_texts(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    fake = Faker(rng.choice(LOCALES))
+    fake.seed_instance(seed)
+    texts = []
+    for _ in range(count):
+        closing = rng.choice(CLOSINGS)
+        closing = rng.choice([closing, closing.upper(), closing.lower()])
+        name = rng.choice([fake.first_name(), fake.name(), "Will", "Mark Baker", "Ann K."])
+        text = f"{fake.sentence()}{rng.choice([' ', chr(10)])}{closing}{rng.choice([',', '!', '', ' -'])}"
+        texts.append(
+            text + rng.choice([" ", "\n"]) + name + rng.choice(["", ".", "!", "\n", "\nSent from my iPhone"])
+        )
+    return texts
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_signature_and_sign_off_prechecks_skip_no_signature(seed: int) -> None:
+    texts = (
+        _signature_texts(seed, 600)
+        + _sign_off_texts(seed, 600)
+        + _long_texts()
+        + _grid(seed, 600)
+        + _forum_texts(seed, 200)
+        + ["Thanks,\nJöhn", "Merci,\nFrançois", "Cheers 🙌 Jane", "thanks a lot", "Regards,\nTeam Acme"]
+    )
+    for cls in (SignatureNameRecognizer, SignOffNameRecognizer):
+        recognizer, without = cls(), cls()
+        without.can_match = lambda text: True  # type: ignore[method-assign]  # every text to the patterns
+        found = [_found(recognizer, t) for t in texts]
+        assert found == [_found(without, t) for t in texts], cls.__name__
+        assert sum(map(bool, found)) > 200, cls.__name__  # signatures are found
+        skipped = [t for t in texts if t.isascii() and not recognizer.can_match(t)]
+        assert len(skipped) > len(texts) / 5, cls.__name__  # and texts are skipped
+
+
+@pytest.mark.parametrize(
+    ("text", "signed"),
+    [
+        ("thanks a lot", False),
+        ("is it ORD-1234?", False),
+        ("Have a great day!", False),
+        ("ok thanks\nSent from my phone", True),  # a footer: the patterns decide
+        ("Regards,\nAnn K.", True),
+        ("Thanks!\n\nPriya  \n", True),
+        ("merci beaucoup.\nà bientôt", True),  # not ASCII: the trigger decides
+    ],
+)
+def test_signature_precheck_reads_the_last_word(text: str, signed: bool) -> None:
+    assert SignatureNameRecognizer().can_match(text) is signed

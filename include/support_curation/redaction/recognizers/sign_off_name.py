@@ -14,6 +14,10 @@ _CLOSING = (
 )
 
 
+# a word of every closing above, for ASCII text lower-cased (where that is the pattern's IGNORECASE)
+_CLOSING_WORDS = ("thank", "thx", "cheers", "regards", "best", "sincerely", "yours", "love", "bye", "talk")
+
+
 class SignOffNameRecognizer(ValuePatternRecognizer):
     ENTITY = "PERSON"
     PATTERNS = [
@@ -25,3 +29,12 @@ class SignOffNameRecognizer(ValuePatternRecognizer):
         ),
     ]
     CONTEXT = ["thanks", "regards", "cheers", "sincerely"]
+
+    def can_match(self, text: str) -> bool:
+        """ASCII text without a closing word holds no sign-off: skipped with a substring test (most chat
+        turns). Other text and other patterns: as the base class."""
+        if text.isascii() and self.patterns == self.PATTERNS:
+            lowered = text.lower()
+            if not any(word in lowered for word in _CLOSING_WORDS):
+                return False
+        return super().can_match(text)

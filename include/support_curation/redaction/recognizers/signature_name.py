@@ -30,6 +30,9 @@ _WORD = regex.compile(r"[\p{L}'’\-]+")
 # (a footer's words), blanks, apostrophes, hyphens, "." and "!". So no match starts more than two
 # characters before the text's last run of them (found searching backwards, ``(?r)``).
 _TAIL = regex.compile(r"(?r)[\w\s'’.!\-]*\Z")
+# A match ends with the name, then perhaps a "." or "!", a mail footer and blanks: without a footer, the
+# text's last word (after its closing blanks and stops; "K." is an initial) has a capital.
+_ENDS_CAPITALISED = regex.compile(r"(?r)[A-Z][A-Za-z'\-]*\Z")
 
 
 class SignatureNameRecognizer(ValuePatternRecognizer):
@@ -62,6 +65,8 @@ class SignatureNameRecognizer(ValuePatternRecognizer):
     ) -> list[RecognizerResult]:
         """The patterns read only the text's last lines (``_TAIL``), from a line's start so that ``^``
         answers as in the whole text: a long e-mail is not scanned from its first line."""
+        if not self.can_match(text):
+            return []
         start = self._search_from(text)
         if not start:
             return super().analyze(text, entities, nlp_artifacts, regex_flags)
@@ -70,6 +75,17 @@ class SignatureNameRecognizer(ValuePatternRecognizer):
             result.start += start
             result.end += start
         return results
+
+    def can_match(self, text: str) -> bool:
+        """ASCII text that ends on a lower-case word, a digit or a "?" ("thanks a lot", "ORD-123?") holds
+        no signature; a footer's words ("Sent from my phone") send it to the patterns. Other text and
+        other patterns: the trigger."""
+        if text.isascii() and self.patterns == self.PATTERNS:
+            lowered = text.lower()
+            footer = "sent" in lowered or "outlook" in lowered
+            if not footer and not _ENDS_CAPITALISED.search(text.rstrip().rstrip(" \t.!")):
+                return False
+        return super().can_match(text)
 
     def _search_from(self, text: str) -> int:
         """The start of the line where a match may begin at the earliest; 0 for another policy's patterns."""
