@@ -5,6 +5,8 @@ A bare reply carries no cue of its own ("4417", "viswa"); the question before it
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from support_curation.redaction.analysis import Span
@@ -100,10 +102,20 @@ NUMERIC_KINDS = frozenset({"ID_NUMBER", "ZIP", "DATE_OF_BIRTH", "PHONE"})
 DATE_SCORE, TYPED_SCORE, WORD_SCORE = 0.8, 0.7, 0.6
 
 
-def answer_spans(question: str, answer: str) -> list[Span]:
-    """The value in a short customer reply to an agent's question ("name?" -> "jane doe")."""
+@lru_cache(maxsize=2048)  # agents' macros recur across conversations: each read once
+def asked_for(question: str) -> str | None:
+    """The kind of value an agent's turn asks for (the first question that matches), None when the turn
+    asks for none or only tells."""
     kind = next((k for k, pattern in QUESTIONS if pattern.search(question)), None)
     if kind is None or not REQUEST.search(question):
+        return None
+    return kind
+
+
+def answer_spans(question: str, answer: str) -> list[Span]:
+    """The value in a short customer reply to an agent's question ("name?" -> "jane doe")."""
+    kind = asked_for(question)
+    if kind is None:
         return []
     if kind == "DATE_OF_BIRTH" and (date := DATE_IN_ANSWER.search(answer)):
         return [Span(date.start(), date.end(), kind, DATE_SCORE)]

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from support_curation.redaction.policy import RedactionPolicy
 
 CACHE_SIZE = 20_000  # per-turn detections kept: agents' macros and greetings repeat endlessly
-NER_BATCH = 64
+# windows per nlp.pipe batch: the NER reads short windows (a dozen words), so larger batches give its
+# matrix products more rows at once (a tenth faster than 64 on a primed chunk; entities the same)
+NER_BATCH = 256
 LANGUAGE_CACHE = 4_096  # conversations' languages kept: prime() and redact_conversation() ask twice
 
 __all__ = ["CACHE_SIZE", "RedactionResult", "Redactor", "Span"]
@@ -95,12 +97,11 @@ class Redactor:
         quarter to a third faster on multi-message tickets); their conversations then find the spans
         cached. The spans are the same as one conversation at a time."""
         primary = self.policy.languages.primary
-        texts = dict.fromkeys(
-            view(text).text
-            for messages in conversations
-            if self.language_of([view(t).text for t in _texts(messages)]) == primary
-            for text in _texts(messages)
-        )
+        texts: dict[str, None] = {}
+        for messages in conversations:
+            viewed = [view(text).text for text in _texts(messages)]  # once for language and detection
+            if self.language_of(viewed) == primary:
+                texts.update(dict.fromkeys(viewed))
         self.detect(list(texts)[:CACHE_SIZE])  # no more than the cache keeps
 
     def language_of(self, texts: Sequence[str]) -> str:

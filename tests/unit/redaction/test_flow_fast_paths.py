@@ -285,3 +285,29 @@ def test_merge_of_fewer_than_two_spans_is_the_spans(spans: list[Span]) -> None:
     merged = placeholders.merge(spans)
     assert merged == spans
     assert merged is not spans  # a new list, as the sorted path gives: callers may extend it
+
+
+# --- the NER's batches -----------------------------------------------------------------------------
+
+
+def test_ner_entities_do_not_depend_on_the_batch_size(long_records: list[list[str]]) -> None:
+    """Windows batched 256 at a time (``redactor.NER_BATCH``) give the entities batches of 64 gave."""
+    spacy = pytest.importorskip("spacy")
+    from support_curation.redaction.engine import _UNUSED_PIPES
+    from support_curation.redaction.redactor import NER_BATCH
+
+    policy = load_redaction_policy()
+    try:
+        nlp = spacy.load(policy.spacy_model, exclude=_UNUSED_PIPES)
+    except OSError:
+        pytest.skip("the policy's spaCy model is not installed")
+    texts = dict.fromkeys(text for turns in long_records for text in turns)
+    windows = [text[a:b] for text in texts for a, b in analysis.ner_windows(policy.ner, text)]
+    assert len(windows) > 64  # more than one batch of the former size
+
+    def ents(batch_size: int) -> list[list[tuple[int, int, str]]]:
+        docs = nlp.pipe(windows, batch_size=batch_size, disable=analysis.idle_components(nlp))
+        return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
+
+    assert NER_BATCH == 256
+    assert ents(NER_BATCH) == ents(64) == ents(1)
