@@ -1,24 +1,30 @@
-"""The warm redaction worker's preload: what a redact task would load is loaded, and a fork inherits it."""
+"""The warm redaction worker's preload: what a redact task would load is loaded, and a fork inherits it.
+
+Checked in a fresh interpreter, as a worker starts: in the test process other tests have already used the
+shared redactor and the gate, so its caches would not be empty whatever the preload does."""
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import pytest
+import subprocess
+import sys
 
 
-def test_preload_loads_the_redactor_and_gate_models_a_forked_task_reuses(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from support_curation.config import DEMO_HMAC_KEY, Settings, load_policy
+def test_preload_loads_the_redactor_and_gate_models_a_forked_task_reuses() -> None:
+    from support_curation.config import DEMO_HMAC_KEY
+
+    env = os.environ | {"CURATION_DEMO": "1", "CURATION_HMAC_KEY": DEMO_HMAC_KEY}
+    done = subprocess.run([sys.executable, __file__], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[-1] == "preloaded"  # after any log line of the imports
+
+
+def _check_in_this_process() -> None:
+    from support_curation.config import Settings, load_policy
     from support_curation.devenv import celery_config
     from support_curation.redaction import get_redactor
     from support_curation.validation import names
 
-    monkeypatch.setenv("CURATION_DEMO", "1")
-    monkeypatch.setenv("CURATION_HMAC_KEY", DEMO_HMAC_KEY)
     celery_config.preload_redaction()
     path = load_policy(Settings().policy_path).redaction_policy_path
     redactor = get_redactor(path)  # the redact task's call: the preloaded object
@@ -38,3 +44,8 @@ def test_preload_loads_the_redactor_and_gate_models_a_forked_task_reuses(
     os.close(write)
     assert os.read(read, 1) == b"1"
     os.waitpid(pid, 0)
+    print("preloaded")
+
+
+if __name__ == "__main__":
+    _check_in_this_process()
