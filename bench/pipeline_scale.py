@@ -313,8 +313,14 @@ def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float
             backfill = stack.request("GET", f"/api/v2/backfills/{backfill['id']}", token=token)[1]
         time.sleep(1)  # the sampler's last look at the exited task processes' peers
         [run] = stack.request("GET", f"/api/v2/dags/{deploy.DAG_ID}/dagRuns", token=token)[1]["dag_runs"]
-        path = f"/api/v2/dags/{deploy.DAG_ID}/dagRuns/{run['dag_run_id']}/taskInstances?limit=10000"
-        tis = stack.request("GET", path, token=token)[1]["task_instances"]
+        # paged: the API caps a page at [api] maximum_page_limit (100), a 1M day has 200 redact tasks
+        path = f"/api/v2/dags/{deploy.DAG_ID}/dagRuns/{run['dag_run_id']}/taskInstances?limit=100"
+        tis: list[dict] = []
+        while True:
+            page = stack.request("GET", f"{path}&offset={len(tis)}", token=token)[1]
+            tis += page["task_instances"]
+            if len(page["task_instances"]) < 100 or len(tis) >= (page.get("total_entries") or 0) > 0:
+                break
     finally:
         sampler.stopped.set()
         sampler.join()
