@@ -6,12 +6,8 @@ lookalikes, separators, words glued to punctuation) and on the long-text bench c
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import re
-import sys
-from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,8 +15,6 @@ from support_curation.redaction import analysis, placeholders, propagation, topi
 from support_curation.redaction.analysis import Span
 from support_curation.redaction.policy import Topic, load_redaction_policy
 from support_curation.redaction.values import flexible, flexible_search
-
-BENCH = Path(__file__).resolve().parents[3] / "bench"
 
 # pieces random text is made of: words, names, numbers, punctuation, every kind of gap, and characters
 # that case-fold onto ASCII letters ("ſ", Kelvin "K", "İ") or change length when lower-cased
@@ -56,24 +50,6 @@ GAPS = [
 
 def random_text(rng: random.Random, words: int) -> str:
     return "".join(rng.choice(WORDS) + rng.choice(GAPS) for _ in range(words)).strip(rng.choice(["", " "]))
-
-
-def _bench_module(name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def long_records() -> list[list[str]]:
-    """Long formal emails and multi-message tickets (seeded Faker), as lists of turns."""
-    return [
-        [t["text"] for t in record.get("turns") or []] or [record["text"]]
-        for record in _bench_module("long_text").long_texts(12, 11)
-    ]
 
 
 # --- topics ----------------------------------------------------------------------------------------

@@ -12,10 +12,7 @@ e-mails, chat turns, signatures).
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +25,6 @@ from support_curation.redaction.recognizers.person_name import PersonNameRecogni
 from support_curation.redaction.recognizers.sign_off_name import SignOffNameRecognizer
 from support_curation.redaction.recognizers.signature_name import SignatureNameRecognizer
 
-BENCH = Path(__file__).resolve().parents[3] / "bench"
 LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pl_PL", "vi_VN", "tr_TR"]
 # ordinary words, names that are words too, months, chat writing, shorthand, a brand, odd forms
 _VOCABULARY = (
@@ -88,22 +84,6 @@ def _grid(seed: int, count: int) -> list[str]:
     return texts
 
 
-def _bench_module(name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def _long_texts() -> list[str]:
-    texts = []
-    for record in _bench_module("long_text").long_texts(12, 11):
-        texts += [t["text"] for t in record.get("turns") or []] or [record["text"]]
-    return texts
-
-
 def _found(recognizer: Any, text: str) -> list[tuple[int, int, str, float]]:
     return [(r.start, r.end, r.entity_type, r.score) for r in recognizer.analyze(text, ["PERSON"], None)]
 
@@ -128,9 +108,9 @@ def test_person_precheck_skips_no_token_that_would_be_scored(
     assert sum(map(len, found)) > 500  # the grid does hold names
 
 
-def test_person_precheck_on_long_emails(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_person_precheck_on_long_emails(monkeypatch: pytest.MonkeyPatch, long_texts: list[str]) -> None:
     recognizer = PersonNameRecognizer()
-    texts = _long_texts()
+    texts = long_texts
     found = [_found(recognizer, t) for t in texts]
     assert found == _person_found_without_precheck(monkeypatch, recognizer, texts)
     assert all(found[:3])
@@ -192,9 +172,9 @@ def _signature_texts(seed: int, count: int) -> list[str]:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_signature_reads_only_the_last_lines_and_finds_the_same(seed: int) -> None:
+def test_signature_reads_only_the_last_lines_and_finds_the_same(seed: int, long_texts: list[str]) -> None:
     recognizer = SignatureNameRecognizer()
-    texts = _signature_texts(seed, 600) + _long_texts() + _grid(seed, 300)
+    texts = _signature_texts(seed, 600) + long_texts + _grid(seed, 300)
     whole = [
         [(r.start, r.end, r.score) for r in ValuePatternRecognizer.analyze(recognizer, t, ["PERSON"], None)]
         for t in texts
@@ -260,10 +240,10 @@ def _forum_texts(seed: int, count: int) -> list[str]:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_author_label_precheck_skips_no_label(seed: int) -> None:
+def test_author_label_precheck_skips_no_label(seed: int, long_texts: list[str]) -> None:
     recognizer, without = AuthorLabelRecognizer(), AuthorLabelRecognizer()
     without.can_match = lambda text: True  # type: ignore[method-assign]  # every text to the patterns
-    texts = _forum_texts(seed, 800) + _long_texts() + _grid(seed, 300) + _signature_texts(seed, 200)
+    texts = _forum_texts(seed, 800) + long_texts + _grid(seed, 300) + _signature_texts(seed, 200)
     found = [_found(recognizer, t) for t in texts]
     assert found == [_found(without, t) for t in texts]
     assert sum(map(bool, found)) > 300  # the labels are found
@@ -326,11 +306,11 @@ def _sign_off_texts(seed: int, count: int) -> list[str]:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_signature_and_sign_off_prechecks_skip_no_signature(seed: int) -> None:
+def test_signature_and_sign_off_prechecks_skip_no_signature(seed: int, long_texts: list[str]) -> None:
     texts = (
         _signature_texts(seed, 600)
         + _sign_off_texts(seed, 600)
-        + _long_texts()
+        + long_texts
         + _grid(seed, 600)
         + _forum_texts(seed, 200)
         + ["Thanks,\nJöhn", "Merci,\nFrançois", "Cheers 🙌 Jane", "thanks a lot", "Regards,\nTeam Acme"]
