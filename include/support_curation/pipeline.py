@@ -23,7 +23,13 @@ from support_curation import staging as run_staging
 from support_curation.audit.groups import count_groups
 from support_curation.config import DATASET, get_settings, load_policy
 from support_curation.layout import Area, PartitionRef, partition_name
-from support_curation.records import add_counts, read_jsonl_gz, subject_id, write_jsonl_gz
+from support_curation.records import (
+    STAGING_COMPRESSLEVEL,
+    add_counts,
+    read_jsonl_gz,
+    subject_id,
+    write_jsonl_gz,
+)
 from support_curation.run_status import (
     DRY_RUN,
     PUBLISHED,
@@ -237,7 +243,7 @@ def consent_join(extracts: Sequence[dict[str, Any]], rt: Runtime) -> list[dict[s
                 excluded = add_counts(excluded, {decision.reason or "no_consent": 1})
         key = f"{prefix}/chunk-{number:05d}.jsonl.gz" if keep else None
         if key:
-            write_jsonl_gz(rt.staging, key, keep)
+            write_jsonl_gz(rt.staging, key, keep, compresslevel=STAGING_COMPRESSLEVEL)
         # group counts (segment, language, channel, source) ride along for the representation audit
         groups = count_groups(conversations, decisions)
         result = {"chunk": key, "consented": len(keep), "excluded": excluded, "groups": groups}
@@ -373,10 +379,10 @@ def redact_chunk(consented: dict[str, Any], rt: Runtime) -> dict[str, Any]:
         rows.append(row)
     _gate(rows)
     out_key = chunk_key.replace("/consented/", "/redacted/")
-    write_jsonl_gz(rt.staging, out_key, rows)
+    write_jsonl_gz(rt.staging, out_key, rows, compresslevel=STAGING_COMPRESSLEVEL)
     review_key = chunk_key.replace("/consented/", "/review/") if review_rows else None
     if review_key:
-        write_jsonl_gz(rt.staging, review_key, review_rows)
+        write_jsonl_gz(rt.staging, review_key, review_rows, compresslevel=STAGING_COMPRESSLEVEL)
     return {
         "chunk": out_key,
         "review": review_key,

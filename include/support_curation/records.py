@@ -48,11 +48,19 @@ class WrittenFile:
         return {"key": self.key, "sha256": self.sha256, "records": self.records, "bytes": self.bytes}
 
 
-def encode_jsonl_gz(rows: Iterable[dict[str, Any]]) -> tuple[bytes, int]:
+# Staged chunks are written once and read once or twice within the run, then deleted: gzip's fastest
+# level (5x less CPU than the default 9 on chat chunks, files ~1.3x bigger) keeps the day's serial stages
+# short. Published and quarantined files keep the default: they are kept, and their bytes are recorded.
+STAGING_COMPRESSLEVEL = 1
+
+
+def encode_jsonl_gz(rows: Iterable[dict[str, Any]], *, compresslevel: int = 9) -> tuple[bytes, int]:
     """Gzip JSON Lines with no timestamp or file name in the header, so equal rows give equal bytes."""
     buffer = io.BytesIO()
     count = 0
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as handle:
+    with gzip.GzipFile(
+        fileobj=buffer, mode="wb", mtime=0, filename="", compresslevel=compresslevel
+    ) as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8"))
             handle.write(b"\n")
@@ -60,8 +68,10 @@ def encode_jsonl_gz(rows: Iterable[dict[str, Any]]) -> tuple[bytes, int]:
     return buffer.getvalue(), count
 
 
-def write_jsonl_gz(storage: Storage, key: str, rows: Iterable[dict[str, Any]]) -> WrittenFile:
-    data, count = encode_jsonl_gz(rows)
+def write_jsonl_gz(
+    storage: Storage, key: str, rows: Iterable[dict[str, Any]], *, compresslevel: int = 9
+) -> WrittenFile:
+    data, count = encode_jsonl_gz(rows, compresslevel=compresslevel)
     storage.put_bytes(key, data)
     return WrittenFile(key, hashlib.sha256(data).hexdigest(), count, len(data))
 

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from support_curation.records import WrittenFile, add_counts, subject_id, write_jsonl_gz
+from support_curation.records import (
+    STAGING_COMPRESSLEVEL,
+    WrittenFile,
+    add_counts,
+    subject_id,
+    write_jsonl_gz,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -194,7 +200,7 @@ class ExtractBatch:
             return
         key = f"{self.prefix}/chunk-{len(self.chunks):05d}.jsonl.gz"
         rows = sorted(self._pending, key=lambda c: c["record_id"])
-        written: WrittenFile = write_jsonl_gz(self.staging, key, rows)
+        written: WrittenFile = write_jsonl_gz(self.staging, key, rows, compresslevel=STAGING_COMPRESSLEVEL)
         self.chunks.append(written.key)
         self._pending = []
 
