@@ -13,8 +13,9 @@ bench checks before it starts). With ``--workers 1 2`` both runs use the same ch
 from 1 to 2 workers is printed for the whole run and for the redaction stage.
 
 ``--executor celery``: the real thing. A local deployment (``devenv.deploy_stack``: PostgreSQL, Redis,
-api-server, scheduler with the CeleryExecutor, dag-processor) with N Celery workers of one process each,
-all serving the ``redaction`` queue, the first also ``default``; the redaction pool has N slots. The
+api-server, scheduler with the CeleryExecutor, dag-processor) with N Celery workers of one process each
+serving the ``redaction`` queue (``--workers N``) and one ``default`` worker of two processes for the
+other tasks, as ``make up CELERY=1`` deploys them; the redaction pool has N slots. The
 day goes in as a one-day backfill through the REST API; wall time is the run's, time per stage is the
 span of its task instances (first start to last end), and a sampler reads every process's peak RSS
 (``VmHWM``) from /proc: each component (scheduler, workers, ...) and each task process, which Airflow
@@ -266,9 +267,12 @@ def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float
     state = Path(tempfile.mkdtemp(prefix="curation-scale-celery-"))
     data_dir = state / "curation"
     generate_s = demo_day(size, data_dir)
-    cluster = tuple(
-        deploy.Worker(f"w{i + 1}", ("redaction", "default") if i == 0 else ("redaction",), 1)
-        for i in range(workers)
+    # as `make up CELERY=1` deploys it: N redaction workers of one process each (they preload the
+    # models) and one `default` worker of two processes, which runs the two sources' extracts side by
+    # side and the single tasks without the redaction workers' preloaded pages in their RSS
+    cluster = (
+        *(deploy.Worker(f"w{i + 1}", ("redaction",), 1) for i in range(workers)),
+        deploy.Worker("default", ("default",), 2),
     )
     stack = deploy.start(
         state,
@@ -374,6 +378,9 @@ def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float
         "redact_tasks": len(by_task.get("redact", [])),
         "redact_task_seconds_mean": round(sum(redact_durations) / max(1, len(redact_durations)), 1),
         "redact_hosts": sorted({str(t.get("hostname")).split("@")[0] for t in by_task.get("redact", [])}),
+        # a worker's idle time between one chunk's end and its next chunk's start: the scheduler's and
+        # Celery's hand-over, paid once per chunk
+        "redact_handover_seconds_mean": _handover_mean(by_task.get("redact", [])),
         "conversations_per_s": {
             stage: round(per_stage[stage] / seconds[stage], 1) if seconds[stage] else None for stage in stages
         },
@@ -389,6 +396,21 @@ def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float
         ),
         "disk_peak_mb": round(sampler.disk_peak_mb, 1),
     }
+
+
+def _handover_mean(tis: list[dict]) -> float | None:
+    """Mean seconds from a worker's task end to its next task's start, over the given task instances."""
+    by_host: dict[str, list[tuple[datetime, datetime]]] = {}
+    for ti in tis:
+        if ti.get("start_date") and ti.get("end_date"):
+            span = (datetime.fromisoformat(ti["start_date"]), datetime.fromisoformat(ti["end_date"]))
+            by_host.setdefault(str(ti.get("hostname")), []).append(span)
+    gaps = [
+        (later[0] - earlier[1]).total_seconds()
+        for spans in by_host.values()
+        for earlier, later in zip(sorted(spans), sorted(spans)[1:], strict=False)
+    ]
+    return round(sum(gaps) / len(gaps), 2) if gaps else None
 
 
 TARGET_SPEEDUP = 1.8  # #17: 2 workers at least this much faster than 1
@@ -418,7 +440,8 @@ def _print_row(row: dict, executor: str) -> None:
             + "  ".join(f"{k} {v} s" for k, v in row["seconds"].items())
             + f"\n   conv/s {row['conversations_per_s']}\n   redact tasks {row['redact_tasks']} of "
             f"{row['chunk_size']} extracted conversations, {row['redact_task_seconds_mean']} s each "
-            f"on average, on {row['redact_hosts']}\n"
+            f"on average, on {row['redact_hosts']}; "
+            f"{row.get('redact_handover_seconds_mean')} s from a chunk's end to the worker's next\n"
             f"   peak RSS MB components {row['peak_rss_mb_by_component']}\n"
             f"   peak RSS MB task processes {row['peak_rss_mb_by_task']}\n"
             f"   CPU s by task {row['cpu_seconds_by_task']}: redaction "
