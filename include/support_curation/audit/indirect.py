@@ -38,6 +38,11 @@ _JOB_WORDS = """accountant architect barrister carpenter cashier chef cleaner co
     scientist secretary soldier solicitor surgeon teacher therapist vet veterinarian"""
 JOB_TITLES = frozenset(_JOB_WORDS.split())
 _JOB = re.compile(r"\b(" + "|".join(sorted(JOB_TITLES, key=len, reverse=True)) + r")s?\b", re.IGNORECASE)
+# A cheap necessary condition for _JOB on ASCII text: one of the words in the lower-cased text. Case-
+# sensitive, so the regex engine skips ahead to the words' first letters; the case-insensitive _JOB
+# tries every position (most of the audit's time at scale). Only ASCII: there lower() keeps every
+# position and case-insensitive matching is plain lower-case equality (no Kelvin sign, no long s).
+_JOB_WORD = re.compile("|".join(sorted(JOB_TITLES)))
 
 
 @cache
@@ -70,6 +75,13 @@ def _rare_phrases(text: str) -> list[str]:
     return phrases
 
 
+def _job_titles(text: str) -> list[str]:
+    """The job titles in ``text``, as ``_JOB`` finds them (lower-cased)."""
+    if text.isascii() and not _JOB_WORD.search(text.lower()):
+        return []  # _JOB cannot match: skip its slow scan
+    return [m.group(1).lower() for m in _JOB.finditer(text)]
+
+
 def mentions(texts: Iterable[str], ner_model: str | None) -> list[tuple[str, str]]:
     """(kind, normalised mention) in a record's texts, placeholders left out."""
     found: list[tuple[str, str]] = []
@@ -77,7 +89,7 @@ def mentions(texts: Iterable[str], ner_model: str | None) -> list[tuple[str, str
         text = _PLACEHOLDER.sub("\x00", raw)
         rare = _rare_phrases(text)
         found += [(RARE_CAPITALISED, p) for p in rare]
-        found += [(JOB_TITLE, m.group(1).lower()) for m in _JOB.finditer(text)]
+        found += [(JOB_TITLE, title) for title in _job_titles(text)]
         if ner_model and rare:  # NER is the costly step: only where a rare capitalised phrase is
             for entity in _ner(ner_model)(text.replace("\x00", " ")).ents:
                 kind = _NER_KINDS.get(entity.label_)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 
 from support_curation.audit import indirect
 
@@ -38,3 +39,28 @@ def test_a_mention_many_records_share_is_not_rare() -> None:
     }
     assert report["per_record"] == {"0": 5, "1": 1, "2": 0, "3+": 0}
     assert "quendrix" not in json.dumps(report).lower() and "zalvoria" not in json.dumps(report).lower()
+
+
+def _job_titles_slow(text: str) -> list[str]:
+    return [m.group(1).lower() for m in indirect._JOB.finditer(text)]
+
+
+def test_job_title_prefilter_finds_what_the_full_scan_finds() -> None:
+    """The ASCII shortcut (no job word in the lower-cased text: no scan) against the scan it skips."""
+    rng = random.Random(7)
+    words = [*sorted(indirect.JOB_TITLES), "the", "vetted", "Managers'", "xnurse", "nursex", "police officer"]
+    # case-insensitive matching folds more than lower() does: the long s, the dotted capital I
+    folded = ["a nur\u017fe", "the P\u0130LOT", "\u017folicitor", "engineers\u017f", "pilot\u212a"]
+    texts = ["", "NURSE", "Dr Ivo, Surgeon", "my vets", "vet_1", "a\x00nurse", *folded]
+    for _ in range(3000):
+        parts = [rng.choice(words) for _ in range(rng.randint(1, 5))]
+        cased = ["".join(c.upper() if rng.random() < 0.3 else c for c in p) for p in parts]
+        seps = [" ", "", "_", "-", "\x00", ". ", "1", "s ", "\u00e9", "\u017f"]
+        texts.append("".join(p + rng.choice(seps) for p in cased))
+    for text in texts:
+        assert indirect._job_titles(text) == _job_titles_slow(text), text
+    # the texts exercise both paths: ASCII ones with titles in any case, and ones the shortcut skips
+    assert all(_job_titles_slow(t) for t in folded[:3])
+    ascii_hits = [t for t in texts if t.isascii() and _job_titles_slow(t)]
+    assert len(ascii_hits) > 1000 and any(t != t.lower() for t in ascii_hits)
+    assert sum(1 for t in texts if t.isascii() and not _job_titles_slow(t)) > 100
