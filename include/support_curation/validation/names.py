@@ -145,9 +145,12 @@ def _is_known(word: str) -> bool:
     return folded in first or folded in last
 
 
-def _is_title(token: Any) -> bool:
-    text = token.text
+def _is_title_text(text: str) -> bool:
     return text[:1].isupper() and (len(text) == 1 or not text[1:].isupper() or len(text) <= 3)
+
+
+def _is_title(token: Any) -> bool:
+    return _is_title_text(token.text)
 
 
 def _neighbours(ent: Any, before: int = 1, after: int = 3) -> list[str]:
@@ -237,13 +240,18 @@ def _cue_before(text: str, start: int) -> str | None:
     return "greeting" if _GREETING_CUE.search(before) else None
 
 
+def _cue_text(word: str) -> bool:
+    """An alphabetic word :func:`_cue_spans` looks at: two or more letters and no stock address."""
+    return len(word) >= 2 and word.lower() not in _NOT_NAMES
+
+
 def _cue_word(token: Any) -> bool:
     """A token :func:`_cue_spans` looks at: a word of two or more letters that is no stock address."""
-    return token.is_alpha and len(token.text) >= 2 and token.text.lower() not in _NOT_NAMES
+    return token.is_alpha and _cue_text(token.text)
 
 
-def _cue_spans(doc: Any) -> Iterable[tuple[int, int]]:
-    text = doc.text
+def _cue_spans(doc: Any, text: str | None = None) -> Iterable[tuple[int, int]]:
+    text = doc.text if text is None else text
     for token in doc:
         if not _cue_word(token):
             continue
@@ -256,10 +264,12 @@ def _cue_spans(doc: Any) -> Iterable[tuple[int, int]]:
             yield token.idx, token.idx + len(token.text)
 
 
-def _count(doc: Any) -> int:
+def _count(doc: Any, text: str | None = None) -> int:
+    """Name mentions in a tagged doc (``text``: its text when the caller has it; ``Doc.text`` joins
+    every token again)."""
     spans = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON" and _entity_is_person(e)}
     spans.update(_full_name_spans(doc))
-    spans.update(_cue_spans(doc))
+    spans.update(_cue_spans(doc, text))
     # overlapping spans are one mention ("Jane Doe" from NER and the list, "Jane" from a cue)
     return count_mentions(spans)
 
@@ -300,7 +310,25 @@ def count_partial_names(text: str) -> int:
     return count
 
 
-def _may_hold_name(doc: Any) -> bool:
+@lru_cache(maxsize=65536)
+def _word_traits(word: str, alpha: bool) -> tuple[bool, bool, bool, bool, int]:
+    """What :func:`_may_hold_name` reads of one token, which is the same wherever the word stands:
+    (title word, listed first name, listed surname of three letters or more, rare capitalised word,
+    cue mode: 0 no cue can make it a name, 1 any cue can, 2 only an introduction can)."""
+    title = word.lower().strip(".") in _TITLES  # any token: "Mr." is one, and a title need not be alphabetic
+    if not alpha:
+        return title, False, False, False, 0
+    lowered = word.lower()
+    last = _is_last(word)
+    capitalised = _is_title_text(word)
+    rare = len(word) > 1 and capitalised and max(zipf(lowered), foreign_zipf(lowered)) < COMMON_ZIPF - 0.5
+    cue = 0
+    if ((last and capitalised) or zipf(lowered) < RARE_ZIPF) and _cue_text(word):
+        cue = 1 if last and capitalised else 2
+    return title, _is_first(word), last and len(word) > 2, rare, cue
+
+
+def _may_hold_name(doc: Any, text: str | None = None) -> bool:
     """Whether :func:`_count` can find anything in the (tokenised, not yet tagged) text.
 
     Read from the tokenizer alone, one necessary condition for each way :func:`_count` counts a span,
@@ -313,35 +341,33 @@ def _may_hold_name(doc: Any) -> bool:
     - after a cue, a capitalised listed surname (tagged a proper noun) or, after an introduction, a
       rare word.
 
-    A lower-case listed surname alone ("white", "church", "field") is no name to any of them.
+    A lower-case listed surname alone ("white", "church", "field") is no name to any of them. Tokens are
+    read as (offset, length, alphabetic) rows of one array, not as spaCy ``Token`` objects (creating
+    those was most of this function's time), and what a word says is cached per word.
     """
-    text = doc.text
+    from spacy.attrs import IDX, IS_ALPHA, LENGTH  # spaCy loads with the model, not with this module
+
+    text = doc.text if text is None else text
     title = surname = False
     rare_capitalised = 0
-    for token in doc:
-        word = token.text
-        lowered = word.lower()
-        if lowered.strip(".") in _TITLES:  # any token: "Mr." is one, and a title need not be alphabetic
-            title = True
-        if not token.is_alpha:
-            continue
-        if _is_first(word):
+    for idx, length, alpha in doc.to_array([IDX, LENGTH, IS_ALPHA]).tolist():
+        word_title, first, long_surname, rare, cue_mode = _word_traits(text[idx : idx + length], bool(alpha))
+        title = title or word_title
+        if first:
             return True
-        last = _is_last(word)
-        surname = surname or (last and len(word) > 2)
-        capitalised = _is_title(token)
-        if len(word) > 1 and capitalised and max(zipf(lowered), foreign_zipf(lowered)) < COMMON_ZIPF - 0.5:
+        surname = surname or long_surname
+        if rare:
             rare_capitalised += 1
             if rare_capitalised >= 2:
                 return True
-        if (last and capitalised) or zipf(lowered) < RARE_ZIPF:
-            cue = _cue_word(token) and _cue_before(text, token.idx)
-            if cue and ((last and capitalised) or cue == "intro"):
+        if cue_mode:
+            cue = _cue_before(text, idx)
+            if cue and (cue_mode == 1 or cue == "intro"):
                 return True
     return title and surname
 
 
-def _needs_tags(doc: Any) -> bool:
+def _needs_tags(doc: Any, text: str | None = None) -> bool:
     """Whether :func:`_count` reads a part-of-speech tag of this doc (its NER already run).
 
     Tags are read for PERSON entities and for a capitalised listed name after a cue; anything else
@@ -349,7 +375,7 @@ def _needs_tags(doc: Any) -> bool:
     """
     if any(ent.label_ == "PERSON" for ent in doc.ents):
         return True
-    text = doc.text
+    text = doc.text if text is None else text
     return any(
         _cue_word(token) and _is_title(token) and _is_known(token.text) and _cue_before(text, token.idx)
         for token in doc
@@ -371,17 +397,24 @@ def count_names(texts: Sequence[str], batch_size: int = 256) -> list[int]:
     if not where:
         return counts
     nlp = _nlp()
-    docs = [doc for doc in map(nlp.make_doc, where) if _may_hold_name(doc)]
-    docs = list(nlp.get_pipe("ner").pipe(docs, batch_size=batch_size))
-    untagged: list[Any] = []
-    tagged: list[Any] = []
-    for doc in docs:
-        (tagged if _needs_tags(doc) else untagged).append(doc)
+    # each doc travels with its text: ``Doc.text`` is no attribute but a join over every token
+    candidates = [
+        (text, doc)
+        for text, doc in zip(where, map(nlp.make_doc, where), strict=True)
+        if _may_hold_name(doc, text)
+    ]
+    found_docs = nlp.get_pipe("ner").pipe([doc for _, doc in candidates], batch_size=batch_size)
+    untagged: list[tuple[str, Any]] = []
+    tagged: list[tuple[str, Any]] = []
+    for (text, _), doc in zip(candidates, found_docs, strict=True):
+        (tagged if _needs_tags(doc, text) else untagged).append((text, doc))
+    tagged_docs = [doc for _, doc in tagged]
     for name in nlp.pipe_names:
         if name != "ner":  # tok2vec, tagger, attribute_ruler: none of them feeds the NER
-            tagged = list(nlp.get_pipe(name).pipe(tagged, batch_size=batch_size))
-    for doc in (*untagged, *tagged):
-        found = _count(doc)
-        for index in where[doc.text]:
+            tagged_docs = list(nlp.get_pipe(name).pipe(tagged_docs, batch_size=batch_size))
+    tagged = [(text, doc) for (text, _), doc in zip(tagged, tagged_docs, strict=True)]
+    for text, doc in (*untagged, *tagged):
+        found = _count(doc, text)
+        for index in where[text]:
             counts[index] = found
     return counts

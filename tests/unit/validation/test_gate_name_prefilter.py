@@ -8,7 +8,7 @@ cues, and for clean redacted turns (which the filter is there to skip).
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from faker import Faker
 
@@ -55,7 +55,7 @@ def _texts() -> list[str]:
 def test_prefilter_and_dedup_keep_the_model_counts(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = _texts()
     filtered = names.count_names(texts)
-    monkeypatch.setattr(names, "_may_hold_name", lambda doc: True)
+    monkeypatch.setattr(names, "_may_hold_name", lambda doc, text=None: True)
     assert filtered == names.count_names(texts)
     assert sum(1 for c in filtered if c) > len(texts) // 3  # the set holds names the model counts
 
@@ -64,3 +64,44 @@ def test_clean_turns_skip_the_model() -> None:
     nlp = names._nlp()
     skipped = [t for t in CLEAN if not names._may_hold_name(nlp.make_doc(gate.prepare(t)))]
     assert len(skipped) >= 4, skipped
+
+
+def _may_hold_name_by_tokens(doc: Any) -> bool:
+    """The prefilter as it read spaCy ``Token`` objects, before it read token arrays and cached words."""
+    text = doc.text
+    title = surname = False
+    rare_capitalised = 0
+    for token in doc:
+        word = token.text
+        lowered = word.lower()
+        if lowered.strip(".") in names._TITLES:
+            title = True
+        if not token.is_alpha:
+            continue
+        if names._is_first(word):
+            return True
+        last = names._is_last(word)
+        surname = surname or (last and len(word) > 2)
+        capitalised = names._is_title(token)
+        rare = max(names.zipf(lowered), names.foreign_zipf(lowered)) < names.COMMON_ZIPF - 0.5
+        if len(word) > 1 and capitalised and rare:
+            rare_capitalised += 1
+            if rare_capitalised >= 2:
+                return True
+        if (last and capitalised) or names.zipf(lowered) < names.RARE_ZIPF:
+            cue = names._cue_word(token) and names._cue_before(text, token.idx)
+            if cue and ((last and capitalised) or cue == "intro"):
+                return True
+    return title and surname
+
+
+def test_prefilter_reads_arrays_as_it_read_tokens() -> None:
+    nlp = names._nlp()
+    extra = ["Mr. and the Smith", "dr white", "Zorblat Quixwell", "my name is zorblat", "thanks, Black", "x"]
+    texts = [*_texts(), *(gate.prepare(t) for t in extra)]
+    verdicts = []
+    for text in texts:
+        doc = nlp.make_doc(text)
+        verdicts.append(names._may_hold_name(doc, text))
+        assert verdicts[-1] == _may_hold_name_by_tokens(doc) == names._may_hold_name(doc), text
+    assert 0 < sum(verdicts) < len(verdicts)
