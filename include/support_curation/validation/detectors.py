@@ -51,6 +51,12 @@ _CARD_CUE = re.compile(
 _GROUP = re.compile(r"\+?\d+")
 _PHONE_LIKE = re.compile(r"[+\d\s().-]+")
 _NON_DIGIT = re.compile(r"\D")
+_DIGIT = re.compile(r"\d")
+# Every date and time form holds a digit, one of "-/.:" and a digit in a row: a text without that has
+# none, found by a search that skips to digits (the patterns' lookbehinds make the engine try each
+# character). Same for an SSN: a digit, a separator, two digits, a separator, a digit.
+_DATE_TIME_HINT = re.compile(r"\d[-/.:]\d")
+_SSN_HINT = re.compile(r"\d[- ]\d\d[- ]\d")
 
 # ISO 13616 lengths; an unknown country code is not an IBAN (guessing lengths costs precision).
 _IBAN_LENGTHS: dict[str, int] = {
@@ -101,13 +107,25 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
 
 
 def _count_ibans(text: str) -> int:
+    return _ibans_masked(text)[0]
+
+
+def _ibans_masked(text: str) -> tuple[int, str]:
+    """(valid IBANs, ``text`` with every IBAN-shaped match masked as ``_mask`` would), in one pass."""
     hits = 0
+    parts: list[str] = []
+    last = 0
     for match in _IBAN.finditer(text):
         compact = match.group().replace(" ", "").upper()
         length = _IBAN_LENGTHS.get(compact[:2])
         if length and len(compact) >= length and iban_valid(compact[:length]):
             hits += 1
-    return hits
+        parts += (text[last : match.start()], " ")
+        last = match.end()
+    if not parts:
+        return hits, text
+    parts.append(text[last:])
+    return hits, "".join(parts)
 
 
 def _windows(groups: Sequence[str], min_digits: int, max_digits: int) -> Iterable[list[str]]:
@@ -211,15 +229,16 @@ def scan(text: str) -> dict[str, int]:
     if "@" in text:
         counts["email"] = len(_EMAIL.findall(text))
         text = _mask(text, _EMAIL)
-    if _NON_DIGIT.sub("", text) == "":
+    if not _DIGIT.search(text):
         return counts
-    counts["iban"] = _count_ibans(text)
     # Masked even when mod-97 fails, so the groups of a mistyped IBAN cannot pass as a card number.
-    text = _mask(text, _IBAN)
-    counts["ssn"] = len(_SSN.findall(text))
+    counts["iban"], text = _ibans_masked(text)
+    counts["ssn"] = len(_SSN.findall(text)) if _SSN_HINT.search(text) else 0
     if counts["ssn"]:
         text = _mask(text, _SSN)
-    counts["card"], counts["phone"] = _count_digit_runs(_mask(text, _DATE_TIME))
+    if _DATE_TIME_HINT.search(text):
+        text = _mask(text, _DATE_TIME)
+    counts["card"], counts["phone"] = _count_digit_runs(text)
     return counts
 
 
