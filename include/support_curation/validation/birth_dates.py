@@ -40,12 +40,27 @@ _AFTER = re.compile(
     rf"(?<!\w){_DATE_START}(?P<date>{_DATE})(?!\w)(?:\W+\w+){{0,3}}?\W+(?:{_CUE})(?!\w)", re.IGNORECASE
 )
 _HINT = re.compile(rf"(?<!\w)(?:{_CUE})(?!\w)", re.IGNORECASE)
+# A piece of every cue written in ASCII: an ASCII text whose lower-cased form holds none of them has no
+# cue, found by substring searches instead of a case-insensitive scan that tries every position (on
+# ASCII text IGNORECASE is plain ASCII case folding; "né" and "née" cannot occur in ASCII text).
+_ASCII_CUE_PARTS = (
+    "born", "birth", "dob", "d.o.b", "bday", "b-day", "geboren", "geburtsdatum", "naissance", "nacid",
+    "nato", "nata", "fecha",
+)  # fmt: skip
 _DIGIT = re.compile(r"\d")  # every date form needs one; a search is cheaper than a loop over characters
+
+
+def _has_cue(text: str) -> bool:
+    if text.isascii():
+        lowered = text.lower()
+        if not any(part in lowered for part in _ASCII_CUE_PARTS):
+            return False
+    return _HINT.search(text) is not None
 
 
 def count_birth_dates(text: str) -> int:
     """Dates with a birth cue near them; one date counts once, whichever side its cue is on."""
-    if not _HINT.search(text) or not _DIGIT.search(text):
+    if not _DIGIT.search(text) or not _has_cue(text):
         return 0
     spans = {m.span("date") for m in _BEFORE.finditer(text)}
     spans |= {m.span("date") for m in _AFTER.finditer(text)}
