@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 from support_curation.audit import indirect
 
@@ -64,3 +65,11 @@ def test_job_title_prefilter_finds_what_the_full_scan_finds() -> None:
     ascii_hits = [t for t in texts if t.isascii() and _job_titles_slow(t)]
     assert len(ascii_hits) > 1000 and any(t != t.lower() for t in ascii_hits)
     assert sum(1 for t in texts if t.isascii() and not _job_titles_slow(t)) > 100
+
+
+def test_trie_pattern_matches_exactly_its_words() -> None:
+    words = {"vet", "veterinarian", "vets", "a", "ab", "abc", "b.c", "police"}
+    pattern = re.compile(indirect._trie_pattern(words))
+    candidates = {w[:i] + x for w in words for i in range(len(w) + 1) for x in ("", "s", "x", ".")}
+    assert {c for c in candidates if pattern.fullmatch(c)} == words
+    assert all(re.fullmatch(indirect._JOB_WORD, w) for w in indirect.JOB_TITLES)
