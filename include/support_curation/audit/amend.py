@@ -39,6 +39,7 @@ from support_curation.audit.publication import (
     K_ANONYMITY,
     REPRESENTATION,
     RISK,
+    SPOOL_COMPRESSLEVEL,
     Row,
     audit_key,
     unspool,
@@ -155,7 +156,7 @@ def republish(
 
 def _spool(rows: Iterable[Row], path: Path, quasi_identifiers: list[str]) -> Counter[risk.Combination]:
     combos: Counter[risk.Combination] = Counter()
-    with gzip.open(path, "wt", encoding="utf-8") as handle:
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=SPOOL_COMPRESSLEVEL) as handle:
         for record, subject in rows:
             handle.write(json.dumps([record, subject], ensure_ascii=False) + "\n")
             combos[risk.combination(record, quasi_identifiers)] += 1

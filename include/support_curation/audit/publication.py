@@ -46,6 +46,9 @@ RISK = "risk.json"
 CHARTS = "charts"
 
 Row = tuple[dict[str, Any], str]
+# The spool is a local temporary file, written and read back within the step: gzip's fastest level (as
+# for staging) keeps it ~4x smaller than plain JSON at a fraction of the default level's CPU.
+SPOOL_COMPRESSLEVEL = 1
 
 
 def audit_key(ref: PartitionRef, name: str) -> str:
@@ -61,7 +64,7 @@ def _spool(rows: Iterable[Row], path: Path, policy: PipelinePolicy) -> Counter[t
     qis = policy.audit.quasi_identifiers
     dims = policy.audit.dimensions
     seen: Counter[tuple[Any, ...]] = Counter()
-    with gzip.open(path, "wt", encoding="utf-8") as handle:
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=SPOOL_COMPRESSLEVEL) as handle:
         for record, customer_id in rows:
             handle.write(json.dumps([record, customer_id], ensure_ascii=False) + "\n")
             groups = record_groups(record, dims)
