@@ -281,6 +281,9 @@ _WORD_NEXT_TO_PERSON = (
 _NEXT_TO_PERSON = re.compile(_WORD_NEXT_TO_PERSON)
 # a chat log's speaker prefix: "Sarah: hi" (roles such as "Customer:" are not names)
 _SPEAKER = re.compile(r"^(?P<name>[A-ZÀ-Ý][a-zà-ÿ'’-]+):", re.MULTILINE)
+# The same prefixes after a line break: a pattern that opens with a literal is searched for that
+# character, where "^" makes the engine try every position (the first line is matched on its own).
+_SPEAKER_AFTER_BREAK = re.compile(r"\n(?P<name>[A-ZÀ-Ý][a-zà-ÿ'’-]+):")
 
 
 def _name_like(word: str, ordinary: float = ORDINARY_ZIPF) -> bool:
@@ -301,10 +304,15 @@ def count_partial_names(text: str) -> int:
     normalised text with its placeholders still in place."""
     count = 0
     if "<PERSON" in text:
-        for match in _NEXT_TO_PERSON.finditer(text):
-            word = match.group("after") or match.group("before")
-            count += 1 if _name_like(word) else 0
-    for match in _SPEAKER.finditer(text):
+        # neither alternative reads a line break, so no match crosses one: lines without a placeholder
+        # hold none (most of a conversation's text)
+        for line in text.split("\n"):
+            if "<PERSON" in line:
+                for match in _NEXT_TO_PERSON.finditer(line):
+                    word = match.group("after") or match.group("before")
+                    count += 1 if _name_like(word) else 0
+    first = _SPEAKER.match(text)
+    for match in (*((first,) if first else ()), *_SPEAKER_AFTER_BREAK.finditer(text)):
         word = match.group("name")
         count += 1 if _is_first(word) and _name_like(word, ordinary=SPEAKER_ZIPF) else 0
     return count
