@@ -131,6 +131,18 @@ _POSTCODE_CUE = re.compile(
 _DIGIT = re.compile(r"\d")
 
 
+# A piece every match of a postcode pattern holds, searched for by a pattern that opens with a digit or a
+# space (the engine jumps to those; the patterns' lookbehinds make it try every character): a text
+# without the piece has no match of that pattern. Same flags as the pattern, so the same characters.
+_UK_HINT = re.compile(r"\d[ABD-HJLNP-UW-Z]{2}", re.IGNORECASE)  # the inward code
+_US_ZIP_HINT = re.compile(r"\s\d{5}")  # a space, then the five digits
+_ZIP_PLUS4_HINT = re.compile(r"\d-\d")
+_EU_HINT = re.compile(r"\d\d\d")  # every form has three digits in a row
+# A piece of every cue word in ASCII: on ASCII text the case-insensitive cue is ASCII case folding, so
+# a lower-cased ASCII text without any piece has no cue (other texts are scanned as they are).
+_POSTCODE_CUE_PARTS = ("zip", "post", "plz", "code", "cap", "cp")
+
+
 def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text)]
 
@@ -154,7 +166,15 @@ def count_postcodes(text: str) -> int:
     if not _DIGIT.search(text):
         return 0
     spans: list[tuple[int, int]] = []
-    for pattern in (_UK_POSTCODE, _US_ZIP, _ZIP_PLUS4, _EU_POSTCODE):
-        spans += _spans(pattern, text)
-    spans += [m.span("code") for m in _POSTCODE_CUE.finditer(text)]
+    for hint, pattern in (
+        (_UK_HINT, _UK_POSTCODE),
+        (_US_ZIP_HINT, _US_ZIP),
+        (_ZIP_PLUS4_HINT, _ZIP_PLUS4),
+        (_EU_HINT, _EU_POSTCODE),
+    ):
+        if hint.search(text):
+            spans += _spans(pattern, text)
+    lowered = text.lower() if text.isascii() else None
+    if lowered is None or any(part in lowered for part in _POSTCODE_CUE_PARTS):
+        spans += [m.span("code") for m in _POSTCODE_CUE.finditer(text)]
     return count_mentions(spans)
