@@ -655,6 +655,11 @@ def publish_interval(
         review_required=counts["quarantined"].get(REVIEW_REQUIRED, 0),
     )
     rows = ((r["record"], r["customer_id"]) for r in review.observe(_redacted_rows(rt, redacted, validation)))
+
+    def rows_again() -> Iterable[tuple[dict[str, Any], str]]:
+        # the audit's second pass reads the staged chunks again instead of spooling every record
+        return ((r["record"], r["customer_id"]) for r in _redacted_rows(rt, redacted, validation))
+
     # k-anonymity enforced on the rows, then the card, reports, charts and aggregates (counts only)
     manifest = publish_audited(
         rt.output,
@@ -673,6 +678,7 @@ def publish_interval(
             "entities": _sum_counts(redacted, "entities"),
         },
         publish_partition=review.publish_partition,
+        rows_again=rows_again,
     )
     queued = review.queue(
         rt.output,

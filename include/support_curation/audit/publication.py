@@ -16,6 +16,7 @@ Memory holds counts of distinct combinations only; records go through the spool 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -59,14 +60,21 @@ def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _spool(rows: Iterable[Row], path: Path, policy: PipelinePolicy) -> Counter[tuple[Any, ...]]:
-    """Write rows to a local gzip spool; count (combination, groups, flags) per record."""
+def _spool(rows: Iterable[Row], path: Path | None, policy: PipelinePolicy) -> Counter[tuple[Any, ...]]:
+    """Write rows to a local gzip spool (unless ``path`` is None); count (combination, groups, flags)
+    per record."""
     qis = policy.audit.quasi_identifiers
     dims = policy.audit.dimensions
     seen: Counter[tuple[Any, ...]] = Counter()
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=SPOOL_COMPRESSLEVEL) as handle:
+    with contextlib.ExitStack() as stack:
+        handle = (
+            stack.enter_context(gzip.open(path, "wt", encoding="utf-8", compresslevel=SPOOL_COMPRESSLEVEL))
+            if path is not None
+            else None
+        )
         for record, customer_id in rows:
-            handle.write(json.dumps([record, customer_id], ensure_ascii=False) + "\n")
+            if handle is not None:
+                handle.write(json.dumps([record, customer_id], ensure_ascii=False) + "\n")
             groups = record_groups(record, dims)
             flags = tuple(sorted(record.get("flags") or []))
             seen[(risk.combination(record, qis), tuple(groups[d] for d in dims), flags)] += 1
@@ -149,8 +157,13 @@ def publish_audited(
     hmac_key: str,
     metadata: dict[str, Any],
     publish_partition: Callable[..., publish.Manifest] = publish.publish_partition,
+    rows_again: Callable[[], Iterable[Row]] | None = None,
 ) -> publish.Manifest:
     """Publish a partition with k-anonymity enforced and its audit written (see the module doc).
+
+    ``rows_again``: the same rows once more, in the same order, where the caller can read them again
+    (the pipeline's staged chunks); then no spool is written, which saves encoding and compressing
+    every record once. Raises RuntimeError when it gives another number of rows.
 
     Raises:
         representation.RepresentationBlocked: a representation bound with action ``block`` failed.
@@ -166,7 +179,8 @@ def publish_audited(
 
     with tempfile.TemporaryDirectory(prefix="curation-audit-") as tmp:
         spool = Path(tmp) / "rows.jsonl.gz"
-        seen = _spool(rows, spool, policy)
+        seen = _spool(rows, None if rows_again else spool, policy)
+        second_pass = rows_again or (lambda: unspool(spool))
         combos: Counter[tuple[str, ...]] = Counter()
         for (combo, _, _), count in seen.items():
             combos[combo] += count
@@ -216,7 +230,9 @@ def publish_audited(
         scan = IndirectScan(audit_policy.k_min, _ner_model(policy) if audit_policy.indirect_ner else None)
 
         def published_rows() -> Iterator[Row]:
-            for record, customer_id in unspool(spool):
+            read = 0
+            for record, customer_id in second_pass():
+                read += 1
                 shown = plan.apply(record)
                 if shown is None:
                     continue
@@ -225,6 +241,9 @@ def publish_audited(
                 cells[aggregates.cell_key(record, agg_dims)] += 1
                 scan.add(shown)
                 yield shown, customer_id
+            # before the manifest is written: the plan was made for the rows the first pass counted
+            if read != seen.total():
+                raise RuntimeError(f"the second pass over the rows read {read}, the first {seen.total()}")
 
         manifest = publish_partition(
             storage,

@@ -50,30 +50,11 @@ def _conversations(seed: int, n: int) -> list[dict]:
     return out
 
 
-def _publish(storage, policy, day: str, conversations: list[dict]):
+def _publish(storage, policy, day: str, conversations: list[dict], **kw):
     decisions = [SimpleNamespace(granted=c["granted"], notice_version="2024-01") for c in conversations]
     consented = [{"groups": count_groups(conversations, decisions)}]
     kept = [c for c in conversations if c["granted"]]
-    rows = (
-        (
-            {
-                "record_id": c["record_id"],
-                "source": c["source"],
-                "interval": f"{day}/next",
-                "channel": c["channel"],
-                "language": c["language"],
-                "segment": c["segment"],
-                "messages": [
-                    {"role": "customer", "content": f"Hello, this is {c['name']} from Northwind Traders"}
-                ],
-                "entities": {},
-                "flags": ["health"] if c["record_id"].endswith("7") else [],
-                "policy_version": "pipeline-v1+redaction-v1",
-            },
-            c["customer_id"],
-        )
-        for c in kept
-    )
+    rows = _rows(day, kept)
     counts = {
         "extracted": len(conversations),
         "published": len(kept),
@@ -93,6 +74,30 @@ def _publish(storage, policy, day: str, conversations: list[dict]):
             "policy_version": "pipeline-v1+redaction-v1",
             "validation": {"success": True, "summary": {}},
         },
+        **kw,
+    )
+
+
+def _rows(day: str, kept: list[dict]):
+    return (
+        (
+            {
+                "record_id": c["record_id"],
+                "source": c["source"],
+                "interval": f"{day}/next",
+                "channel": c["channel"],
+                "language": c["language"],
+                "segment": c["segment"],
+                "messages": [
+                    {"role": "customer", "content": f"Hello, this is {c['name']} from Northwind Traders"}
+                ],
+                "entities": {},
+                "flags": ["health"] if c["record_id"].endswith("7") else [],
+                "policy_version": "pipeline-v1+redaction-v1",
+            },
+            c["customer_id"],
+        )
+        for c in kept
     )
 
 
@@ -181,3 +186,29 @@ def test_audit_pack_is_byte_identical_and_carries_no_text(published, tmp_path) -
         storage, tmp_path / "c", **{**args, "start": date(2025, 1, 1), "end": date(2025, 1, 2)}
     )
     assert empty["partitions"] == []
+
+
+def test_second_pass_over_the_callers_rows_publishes_what_the_spool_does(published, tmp_path) -> None:
+    """``rows_again`` (the rows read again, no spool) against the spool it skips: the same bytes."""
+    _, policy, days, _ = published
+    day, conversations = "2024-03-01", days["2024-03-01"]
+    kept = [c for c in conversations if c["granted"]]
+    spooled, reread = (open_storage(str(tmp_path / name)) for name in ("spooled", "reread"))
+    _publish(spooled, policy, day, conversations)
+    _publish(reread, policy, day, conversations, rows_again=lambda: _rows(day, kept))
+    files = {
+        key: spooled.get_bytes(key)
+        for key in spooled.list("")
+        if not key.startswith("_locks/") and not key.endswith("_manifest.json")
+    }
+    assert files == {key: reread.get_bytes(key) for key in reread.list("") if key in files}
+    assert any("/part-" in k for k in files) and any(k.startswith("audit/") for k in files)
+    manifest = read_manifest(spooled, DATASET, f"dt={day}")
+    assert manifest == read_manifest(reread, DATASET, f"dt={day}")
+    assert manifest["audit"]["generalised"] + manifest["audit"]["suppressed"] > 0  # the plan had work
+
+    # a second pass that reads other rows than the first is refused before the manifest
+    other = open_storage(str(tmp_path / "other"))
+    with pytest.raises(RuntimeError, match="second pass"):
+        _publish(other, policy, day, conversations, rows_again=lambda: _rows(day, kept[:-1]))
+    assert read_manifest(other, DATASET, f"dt={day}") is None
