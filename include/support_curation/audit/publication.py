@@ -3,7 +3,8 @@
 ``publish_audited`` takes what :func:`support_curation.publish.publish_partition` takes, plus the
 policy and the consent join's results (which carry the group counts), and:
 
-1. streams the rows once into a local spool file, counting quasi-identifier combinations and groups;
+1. streams the rows once, counting quasi-identifier combinations and groups, into a local spool file
+   (unless the caller can give the rows again: the pipeline reads its staged chunks twice);
 2. plans k-anonymity (generalise, then suppress) from those counts; builds the representation report
    and refuses to publish when a bound with action ``block`` fails (nothing is written but the report);
 3. publishes the partition with the plan applied (data files, then the manifest: the same switch),
@@ -11,7 +12,7 @@ policy and the consent join's results (which carry the group counts), and:
 4. then writes the audit area (representation and risk JSON, SVG charts, the card), the card beside
    the manifest, and the aggregates dataset.
 
-Memory holds counts of distinct combinations only; records go through the spool file.
+Memory holds counts of distinct combinations only; records go through the spool file (or are read again).
 """
 
 from __future__ import annotations
