@@ -60,6 +60,8 @@ _SPELLED_EMAIL = re.compile(
 )
 _SPELLED_HINT = re.compile(r"\bdot\b|[\(\[\{<]\s*at\s*[\)\]\}>]|\s@|@\s", re.IGNORECASE)
 _DOT_SPLIT = re.compile(_DOT, re.IGNORECASE)
+# The hint's bracketed "at" on its own: it opens with a bracket, so the engine jumps to brackets.
+_BRACKETED_AT = re.compile(r"[\(\[\{<]\s*at\s*[\)\]\}>]", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
@@ -135,8 +137,15 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     return _read_spelled(normalised, offsets)
 
 
+def _ascii_may_be_spelled(text: str) -> bool:
+    """Whether the ASCII ``text`` can hold a :data:`_SPELLED_HINT`: an "@", a "dot" in any case (ASCII
+    case folding is all IGNORECASE does to ASCII text) or a bracketed "at"; the hint's own scan, with its
+    leading ``\\b``, tries every position."""
+    return "@" in text or "dot" in text.lower() or _BRACKETED_AT.search(text) is not None
+
+
 def normalise(text: str) -> str:
     """The text every gate detector reads (see the module docstring for the steps)."""
-    if text.isascii() and not _SPELLED_HINT.search(text):
-        return text  # the common case costs one scan
+    if text.isascii() and not (_ascii_may_be_spelled(text) and _SPELLED_HINT.search(text)):
+        return text  # the common case costs a few substring searches
     return normalise_with_offsets(text)[0]
