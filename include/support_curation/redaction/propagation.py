@@ -13,7 +13,14 @@ from functools import lru_cache
 from support_curation.redaction.analysis import Span
 from support_curation.redaction.frequency import ZIPF, word_frequency
 from support_curation.redaction.names import is_name
-from support_curation.redaction.values import MATCHED_DIGITS, SEARCH_DIGITS, flexible_search, mostly_digits
+from support_curation.redaction.values import (
+    MATCHED_DIGITS,
+    SEARCH_DIGITS,
+    flexible_search,
+    flexible_starts,
+    leftmost_first,
+    mostly_digits,
+)
 
 PROPAGATED_SCORE = 0.9
 MIN_VALUE = 3  # shorter values ("jo", "42") would match all over the conversation
@@ -72,7 +79,10 @@ def _mentions(value: str, lowered: str, text: str, *, same_offsets: bool) -> lis
     offsets are the text's)."""
     if same_offsets and _is_word(value):  # most values: a plain search, no pattern to compile
         return _word_mentions(lowered, value)
-    if same_offsets:  # on lower-cased text a case-sensitive pattern is far cheaper to compile
+    if same_offsets:  # on lower-cased text the pattern is a case-sensitive one, read without compiling it
+        starts = flexible_starts(lowered, value.lower())
+        if starts is not None:
+            return leftmost_first([starts])
         return [m.span() for m in _value_pattern(value.lower(), 0).finditer(lowered)]
     return [m.span() for m in _value_pattern(value, re.IGNORECASE).finditer(text)]
 
