@@ -141,6 +141,9 @@ _EU_HINT = re.compile(r"\d\d\d")  # every form has three digits in a row
 # A piece of every cue word in ASCII: on ASCII text the case-insensitive cue is ASCII case folding, so
 # a lower-cased ASCII text without any piece has no cue (other texts are scanned as they are).
 _POSTCODE_CUE_PARTS = ("zip", "post", "plz", "code", "cap", "cp")
+# The same for two address patterns: the titled street's house number and the first capital after it,
+# and "box" in a PO box (case-insensitive, so ASCII text only).
+_EN_STREET_TITLED_HINT = re.compile(r"\d[A-Za-z]?,?[ \t]+[A-Z]")
 
 
 def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -152,8 +155,12 @@ def count_addresses(text: str) -> int:
     if not _DIGIT.search(text):
         return 0
     spans: list[tuple[int, int]] = []
-    for pattern in (_EN_STREET, _EN_STREET_TITLED, _COMPOUND_STREET, _ROMANCE_STREET, _PO_BOX):
+    for pattern in (_EN_STREET, _COMPOUND_STREET, _ROMANCE_STREET):
         spans += _spans(pattern, text)
+    if _EN_STREET_TITLED_HINT.search(text):
+        spans += _spans(_EN_STREET_TITLED, text)
+    if not text.isascii() or "box" in text.lower():
+        spans += _spans(_PO_BOX, text)
     spans += [m.span() for m in _ADDRESS_CUE.finditer(text) if not _UNITS.match(text, m.end())]
     spans += [
         m.span() for m in _AMBIGUOUS_COMPOUND.finditer(text) if zipf(m.group("word").lower()) < ORDINARY_ZIPF
