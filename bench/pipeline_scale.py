@@ -6,10 +6,12 @@
 
 The demo day of each size is generated once (in a process of its own, not counted as the pipeline's
 time) into ``bench/results/.demo-cache/`` and copied for every run, so ``--workers 1 2`` pays for one
-generation (a 1M day: ~8 minutes, ~2 GB). ``--chunk-size`` defaults to ``size // 40`` within
-[500, 5000]: a redaction chunk pays a task-process start and the models' load (~10 s), so chunks of a
-big day are big; 1M gets 5,000 (200 mapped tasks, under Airflow's ``max_map_length`` of 1,024, which the
-bench checks before it starts). With ``--workers 1 2`` both runs use the same chunks, and the speed-up
+generation (a 1M day: ~5-8 minutes, ~2 GB). ``--chunk-size`` defaults to ``size // 40`` within
+[500, 10000]: each redaction chunk pays a hand-over (~2 s from one chunk's end to the worker's next
+start: the scheduler's loop, Celery, the task process's start) and ~1 CPU s of task start on warm
+workers, so chunks of a big day are big; 1M gets 10,000 (100 mapped tasks, under Airflow's
+``max_map_length`` of 1,024, which the bench checks before it starts; a task's peak RSS grows by
+~40 MB from 5,000 to 10,000). With ``--workers 1 2`` both runs use the same chunks, and the speed-up
 from 1 to 2 workers is printed for the whole run and for the redaction stage.
 
 ``--executor celery``: the real thing. A local deployment (``devenv.deploy_stack``: PostgreSQL, Redis,
@@ -92,8 +94,8 @@ MAX_MAP_LENGTH = 1024  # Airflow's [core] max_map_length: a mapped task of more 
 
 
 def auto_chunk_size(size: int) -> int:
-    """Chunks of a big day are big: each pays a task-process start and the models' load (~10 s)."""
-    return min(5_000, max(500, size // 40))
+    """Chunks of a big day are big: each pays a hand-over and a task start (module docstring)."""
+    return min(10_000, max(500, size // 40))
 
 
 def check_chunks(size: int, chunk_size: int) -> int:
@@ -465,7 +467,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--chunk-size", type=int, default=None, help="default: size // 40 in [500, 5000]")
+    parser.add_argument("--chunk-size", type=int, default=None, help="default: size // 40 in [500, 10000]")
     parser.add_argument("--executor", choices=("inprocess", "celery"), default="inprocess")
     parser.add_argument(
         "--deadline-minutes", type=float, default=240, help="celery: give up on a run after this long"
