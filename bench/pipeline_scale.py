@@ -273,10 +273,7 @@ def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float
     # models) and one `default` worker of two processes, which runs the two sources' extracts side by
     # side and the single tasks without the redaction workers' preloaded pages in their RSS
     cluster = (
-        *(
-            deploy.Worker(f"w{i + 1}", ("redaction",), 1, niceness=deploy.REDACTION_NICENESS)
-            for i in range(workers)
-        ),
+        *(deploy.Worker(f"w{i + 1}", ("redaction",), 1) for i in range(workers)),
         deploy.Worker("default", ("default",), 2),
     )
     stack = deploy.start(

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import socket
-import subprocess
 from typing import TYPE_CHECKING
 
 from support_curation.devenv import deploy_stack as deploy
 from support_curation.devenv import worker_name
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     import pytest
 
 
@@ -38,20 +35,6 @@ def test_make_up_workers_split_redaction_from_the_rest() -> None:
     redaction, default = deploy.make_up_workers(n_cores=8)
     assert (redaction.queues, redaction.concurrency) == (("redaction",), 8)
     assert default.queues == ("default",)
-    # the CPU-bound worker yields the cores to the control plane and the light tasks
-    assert (redaction.niceness, default.niceness) == (deploy.REDACTION_NICENESS, 0)
-
-
-def test_a_niced_worker_runs_at_that_niceness(tmp_path: Path) -> None:
-    # a stand-in for the airflow executable: prints the niceness it was started with, ignores the rest
-    stand_in = tmp_path / "airflow"
-    stand_in.write_text("#!/bin/sh\nexec nice\n")
-    stand_in.chmod(0o755)
-    niced = deploy.Worker("w1", ("redaction",), 1, niceness=10).argv(str(stand_in))
-    plain = deploy.Worker("d", ("default",), 2).argv(str(stand_in))
-    base = int(subprocess.run(["nice"], capture_output=True, text=True, check=True).stdout)
-    for argv, expected in ((niced, min(base + 10, 19)), (plain, base)):
-        assert int(subprocess.run(argv, capture_output=True, text=True, check=True).stdout) == expected
 
 
 def test_celery_env_selects_the_executor_and_broker() -> None:

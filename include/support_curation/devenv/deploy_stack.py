@@ -67,14 +67,9 @@ class Worker:
     name: str
     queues: tuple[str, ...]
     concurrency: int
-    # a CPU-bound worker runs below the control plane's priority: on shared cores, a scheduler or
-    # api-server waiting behind busy redaction processes hands each next chunk over late (2.7 s against
-    # 0.6 s measured at 100k with both cores redacting); 0 = the usual priority
-    niceness: int = 0
 
     def argv(self, airflow: str) -> list[str]:
         return [
-            *(["nice", "-n", str(self.niceness)] if self.niceness else []),
             airflow,
             "celery",
             "worker",
@@ -89,15 +84,12 @@ class Worker:
         ]
 
 
-REDACTION_NICENESS = 10  # redaction workers yield the cores to the scheduler, api-server and broker
-
-
 def make_up_workers(n_cores: int | None = None) -> tuple[Worker, ...]:
     """``make up CELERY=1``: spaCy-heavy redaction on its own worker, one process per core; the rest
     (extract, consent join, validate, publish: light or I/O-bound) on a small ``default`` worker, so they
     never queue behind a day's redaction chunks."""
     return (
-        Worker("redaction", (REDACTION_POOL,), n_cores or cores(), niceness=REDACTION_NICENESS),
+        Worker("redaction", (REDACTION_POOL,), n_cores or cores()),
         Worker("default", (DEFAULT_QUEUE,), 2),
     )
 
