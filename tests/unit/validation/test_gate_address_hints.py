@@ -9,6 +9,8 @@ import pytest
 
 from support_curation.validation import places
 
+from .phrases_in_filler import phrases_in_filler
+
 ADDRESSES = [
     "12 Main Street", "12a, Baker Street", "1600 Pennsylvania Avenue", "221B Baker St", "7\tOld Mill Lane",
     "PO Box 123", "p.o. box 77", "P O BOX 9", "po box 12", "Hauptstraße 5", "12 rue de la Paix",
@@ -18,15 +20,9 @@ FILLER = ["please", "send", "it", "to", "the", "office", "near", "ok", "thanks",
 
 
 def _texts() -> list[str]:
-    rng = random.Random(6)
-    texts = []
-    for address in ADDRESSES:
-        for _ in range(4):
-            words = rng.sample(FILLER, 4)
-            words.insert(rng.randint(0, 4), address)
-            text = " ".join(words)
-            texts += [text, text.upper(), text.lower()]
-    return texts
+    return phrases_in_filler(
+        random.Random(6), ADDRESSES, FILLER, repeats=4, cases=(str, str.upper, str.lower)
+    )
 
 
 def _every_pattern(text: str) -> int:

@@ -9,6 +9,8 @@ import pytest
 
 from support_curation.validation import birth_dates
 
+from .phrases_in_filler import phrases_in_filler
+
 CUES = [
     "born", "birth", "dob", "d.o.b", "D.O.B.", "birthday", "birthdate", "bday", "b-day", "geboren",
     "geburtsdatum", "né", "née", "naissance", "nacido", "nacida", "nato", "nata", "fecha de nacimiento",
@@ -19,14 +21,11 @@ FILLER = ["my", "date", "is", "3rd", "of", "April", "1985", "order", "12/03/2020
 
 def _texts() -> list[str]:
     rng = random.Random(7)
-    texts = []
-    for cue in CUES:
-        for _ in range(6):
-            words = rng.sample(FILLER, 4)
-            words.insert(rng.randint(0, 4), cue.replace("\\t", "\t"))
-            text = " ".join(words)
-            texts += [text, text.upper(), text.title(), text.swapcase()]
-    return texts + [" ".join(rng.sample(FILLER, 6)) for _ in range(50)]
+    cues = [cue.replace("\\t", "\t") for cue in CUES]
+    cases = (str, str.upper, str.title, str.swapcase)
+    return phrases_in_filler(rng, cues, FILLER, repeats=6, cases=cases) + [
+        " ".join(rng.sample(FILLER, 6)) for _ in range(50)
+    ]
 
 
 @pytest.mark.parametrize("text", _texts())

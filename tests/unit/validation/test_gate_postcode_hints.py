@@ -9,6 +9,8 @@ import pytest
 
 from support_curation.validation import places
 
+from .phrases_in_filler import phrases_in_filler
+
 CODES = [
     "SW1A 1AA", "sw1a1aa", "M1 1AE", "GIR 0AA", "EC1A 1BB", "CA 94105", "NY, 10001-1234", "TX 73301",
     "94105-1234", "D-10115", "NL 1012 AB", "1012AB Amsterdam", "75008 Paris", "00-950", "1000-001",
@@ -25,15 +27,7 @@ PAIRS = [
 
 
 def _texts() -> list[str]:
-    rng = random.Random(4)
-    texts = []
-    for code in CODES:
-        for _ in range(4):
-            words = rng.sample(FILLER, 4)
-            words.insert(rng.randint(0, 4), code)
-            text = " ".join(words)
-            texts += [text, text.upper(), text.lower()]
-    return texts
+    return phrases_in_filler(random.Random(4), CODES, FILLER, repeats=4, cases=(str, str.upper, str.lower))
 
 
 def _every_pattern(text: str) -> int:
