@@ -26,6 +26,7 @@ from support_curation.layout import Area, PartitionRef, partition_name
 from support_curation.records import (
     STAGING_COMPRESSLEVEL,
     add_counts,
+    batched,
     read_jsonl_gz,
     subject_id,
     write_jsonl_gz,
@@ -429,6 +430,12 @@ def _review_rows(rt: Runtime, redacted: Iterable[dict[str, Any]]) -> Iterable[di
             yield from read_jsonl_gz(rt.staging, result["review"])
 
 
+# Staged rows (records with their text) that validate holds at a time. A redaction chunk holds up to
+# 10,000 (a 1M day's), ~100 MB parsed; the frame built from a slice holds counts only, and the gate's
+# counts were computed in the redact tasks, so slices cost only more consent look-ups (one per slice).
+VALIDATION_READ_ROWS = 1_000
+
+
 def validate(
     redacted: Sequence[dict[str, Any]],
     rt: Runtime,
@@ -448,10 +455,14 @@ def validate(
     """
     from support_curation.validation.chunked import validate_chunks
 
-    # Each staged chunk becomes a frame of counts per record (no text); GX validates them in frames of
-    # chunk_rows and the results are merged, so memory stays flat however many records the day has.
+    # The staged rows become frames of counts per record (no text), VALIDATION_READ_ROWS rows at a time;
+    # GX validates them in frames of chunk_rows and the results are merged, so memory stays flat
+    # however many records the day has, and whatever the size of a staged chunk.
     frames = (
-        _validation_frame(rt, list(read_jsonl_gz(rt.staging, r["chunk"]))) for r in redacted if r["chunk"]
+        _validation_frame(rt, rows)
+        for r in redacted
+        if r["chunk"]
+        for rows in batched(read_jsonl_gz(rt.staging, r["chunk"]), VALIDATION_READ_ROWS)
     )
     outcome = validate_chunks(
         frames,

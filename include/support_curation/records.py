@@ -8,12 +8,15 @@ import hmac
 import io
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from itertools import islice
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from support_curation.storage import Storage
+
+T = TypeVar("T")
 
 
 def record_id(key: str, source: str, source_id: str) -> str:
@@ -81,6 +84,15 @@ def read_jsonl_gz(storage: Storage, key: str) -> Iterator[dict[str, Any]]:
         for line in handle:
             if line.strip():
                 yield json.loads(line)
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items (the last one shorter), in order: ``itertools.batched`` of Python 3.12."""
+    if size < 1:
+        raise ValueError("size must be positive")
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def add_counts(total: dict[str, int], more: dict[str, int]) -> dict[str, int]:

@@ -140,3 +140,32 @@ def test_the_result_does_not_depend_on_the_chunk_size(
     ]
     assert results[0]["summary"] == results[1]["summary"]
     assert results[0]["quarantined"] == results[1]["quarantined"]
+
+
+def test_staged_chunks_are_read_in_slices_with_the_same_result(
+    staged: tuple[Path, list[dict[str, Any]], dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir, redacted, _ = staged
+    whole = pipeline.validate(redacted, _runtime(data_dir, "lake-slices-whole"))
+    build = pipeline._validation_frame
+    slices: list[int] = []
+
+    def counted(rt: pipeline.Runtime, rows: list[dict[str, Any]]) -> Any:
+        slices.append(len(rows))
+        return build(rt, rows)
+
+    monkeypatch.setattr(pipeline, "VALIDATION_READ_ROWS", 4)
+    monkeypatch.setattr(pipeline, "_validation_frame", counted)
+    sliced = pipeline.validate(redacted, _runtime(data_dir, "lake-slices-4"))
+    assert slices == [4, 4, 1] * 3  # three staged files of 9 rows, never more than 4 rows held
+    assert sliced["summary"] == whole["summary"]
+    assert sliced["quarantined"] == whole["quarantined"]
+
+
+def test_batched_keeps_order_and_rejects_an_empty_size() -> None:
+    from support_curation.records import batched
+
+    assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert list(batched([], 3)) == []
+    with pytest.raises(ValueError, match="positive"):
+        list(batched([1], 0))
