@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 from support_curation.devenv import deploy_stack as deploy
 from support_curation.devenv import worker_name
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pytest
 
 
@@ -104,3 +109,14 @@ def test_a_failed_preload_leaves_the_worker_running(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(celery_config, "preload_redaction", fail)
     celery_config._warm_redaction_worker(sender=_worker(["redaction"]))  # no exception: tasks load lazily
+
+
+def test_task_supervisors_wake_every_second(tmp_path: Path) -> None:
+    # Airflow's own config reading, in a process with the deployment's environment: a supervisor whose
+    # task process closed its sockets before exiting notices the exit within this interval
+    env = deploy.airflow_env(tmp_path, 8080, "sqlite:///" + str(tmp_path / "airflow.db"))
+    code = "from airflow.sdk.execution_time import supervisor; print(supervisor.MIN_HEARTBEAT_INTERVAL)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "1"

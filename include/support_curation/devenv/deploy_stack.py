@@ -156,6 +156,11 @@ def airflow_env(
         "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
         "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
+        # The task supervisor notices its task process has exited only at its next wake-up when the
+        # process closes its sockets before it exits, and it sleeps up to this interval (default 5 s):
+        # measured, a third of the redact tasks held their worker 5.0 s past their end. 1 s bounds that,
+        # at the cost of a heartbeat a second per running task.
+        "AIRFLOW__WORKERS__MIN_HEARTBEAT_INTERVAL": "1",
         # task logs readable by this user and its group (operators) only; Airflow's defaults, 0o664 and
         # 0o775, make every task log world-readable
         "AIRFLOW__LOGGING__FILE_TASK_HANDLER_NEW_FILE_PERMISSIONS": "0o640",
