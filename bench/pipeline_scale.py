@@ -7,8 +7,8 @@
 The demo day of each size is generated once (in a process of its own, not counted as the pipeline's
 time) into ``bench/results/.demo-cache/`` and copied for every run, so ``--workers 1 2`` pays for one
 generation (a 1M day: ~5-8 minutes, ~2 GB). ``--chunk-size`` defaults to ``size // 40`` within
-[500, 10000]: each redaction chunk pays a hand-over (~2 s from one chunk's end to the worker's next
-start: the scheduler's loop, Celery, the task process's start) and ~1 CPU s of task start on warm
+[500, 10000]: each redaction chunk pays a hand-over (0.6-1 s from one chunk's end to the worker's next
+start: the supervisor noticing the exit, Celery, the task process's start) and ~1 CPU s of task start on warm
 workers, so chunks of a big day are big; 1M gets 10,000 (100 mapped tasks, under Airflow's
 ``max_map_length`` of 1,024, which the bench checks before it starts; a task's peak RSS grows by
 ~40 MB from 5,000 to 10,000). With ``--workers 1 2`` both runs use the same chunks, and the speed-up
