@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 RESULTS = Path(__file__).resolve().parent / "results"
 START = datetime(2024, 6, 3, tzinfo=UTC)
 RUN_ID = "bench_validate_memory"
-ROWS_PER_FILE = 500  # staged rows per redacted chunk file (the DAG's chunk_size is 200)
+ROWS_PER_FILE = 10_000  # staged rows per redacted chunk file: a 1M day's chunk_size (bench/pipeline_scale.py)
 FLAGGED_SHARE = 0.01  # "normal days flag about 1 %" (pipeline_v1.yaml)
 HMAC_KEY = "bench-validate-memory-key-0123456789abcdef"
 TEXTS = (
