@@ -431,8 +431,9 @@ def _review_rows(rt: Runtime, redacted: Iterable[dict[str, Any]]) -> Iterable[di
 
 
 # Staged rows (records with their text) that validate holds at a time. A redaction chunk holds up to
-# 10,000 (a 1M day's), ~100 MB parsed; the frame built from a slice holds counts only, and the gate's
-# counts were computed in the redact tasks, so slices cost only more consent look-ups (one per slice).
+# 10,000 (a 1M day's): read whole, validate's peak was ~85 MB higher (bench/validate_memory.py). The frame
+# of a slice holds counts only and the gate's counts come from the redact tasks, so slices cost only
+# more consent look-ups (one per slice); same outcome and CPU.
 VALIDATION_READ_ROWS = 1_000
 
 
