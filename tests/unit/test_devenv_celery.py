@@ -85,20 +85,23 @@ def _worker(queues: list[str] | None) -> object:
     return sender
 
 
-def test_only_workers_of_the_redaction_queue_preload(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_redaction_workers_preload_models_and_the_others_the_single_tasks_imports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from celery.signals import worker_init
 
     from support_curation.devenv import celery_config
 
     loads: list[str] = []
-    monkeypatch.setattr(celery_config, "preload_redaction", lambda: loads.append("loaded"))
+    monkeypatch.setattr(celery_config, "preload_redaction", lambda: loads.append("models"))
+    monkeypatch.setattr(celery_config, "preload_single_tasks", lambda: loads.append("imports"))
     monkeypatch.setattr(celery_config.gc, "freeze", lambda: None)  # not this test process's collector
     worker_init.send(sender=_worker(["default"]))
-    assert loads == []
+    assert loads == ["imports"]
     worker_init.send(sender=_worker(["redaction", "default"]))
-    assert loads == ["loaded"]
+    assert loads == ["imports", "models"]
     worker_init.send(sender=_worker(None))  # no --queues: the default queue only
-    assert loads == ["loaded"]
+    assert loads == ["imports", "models", "imports"]
 
 
 def test_a_failed_preload_leaves_the_worker_running(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -108,7 +111,9 @@ def test_a_failed_preload_leaves_the_worker_running(monkeypatch: pytest.MonkeyPa
         raise OSError("model missing")
 
     monkeypatch.setattr(celery_config, "preload_redaction", fail)
-    celery_config._warm_redaction_worker(sender=_worker(["redaction"]))  # no exception: tasks load lazily
+    monkeypatch.setattr(celery_config, "preload_single_tasks", fail)
+    celery_config._warm_worker(sender=_worker(["redaction"]))  # no exception: tasks load lazily
+    celery_config._warm_worker(sender=_worker(["default"]))
 
 
 def test_task_supervisors_wake_every_second(tmp_path: Path) -> None:

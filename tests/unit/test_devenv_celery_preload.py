@@ -19,6 +19,19 @@ def test_preload_loads_the_redactor_and_gate_models_a_forked_task_reuses() -> No
     assert done.stdout.splitlines()[-1] == "preloaded"  # after any log line of the imports
 
 
+def test_the_default_workers_preload_imports_what_validate_and_publish_import() -> None:
+    code = (
+        "import sys\n"
+        "from support_curation.devenv import celery_config\n"
+        "celery_config.preload_single_tasks()\n"
+        "wanted = ('great_expectations', 'support_curation.pipeline', 'support_curation.audit.publication')\n"
+        "print(sorted(set(wanted) - set(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
 def _check_in_this_process() -> None:
     from support_curation.config import Settings, load_policy
     from support_curation.devenv import celery_config
