@@ -357,13 +357,14 @@ def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float
     wall = (
         datetime.fromisoformat(run["end_date"]) - datetime.fromisoformat(run["start_date"])
     ).total_seconds()
-    stages = ("extract", "consent_join", "redact", "validate", "publish")
+    # the DAG joins consent inside each redact task (after plan_chunks lists the extracted chunks)
+    stages = ("extract", "plan_chunks", "redact", "validate", "publish")
     seconds = {stage: round(_span(by_task.get(stage, [])), 2) for stage in stages}
     extracted = counts.get("extracted", 0)
     per_stage = {
         "extract": extracted,
-        "consent_join": extracted,
-        # what redaction saw: everything extracted less what consent excluded
+        "plan_chunks": extracted,
+        # what redaction saw (each redact task joins its chunk's consent first): extracted less excluded
         "redact": extracted - sum(counts.get("excluded", {}).values()),
         "validate": counts.get("published", 0),
         "publish": counts.get("published", 0),

@@ -4,9 +4,10 @@
 
 For each size, N seeded synthetic redacted rows are staged exactly as ``pipeline.redact_chunk`` writes
 them (gzip JSON lines of record, known identifiers, customer, scope and the gate's counts; 1 % of the
-records carry residual-PII hits, the policy tolerates 10 %), with a SQLite helpdesk whose consent
-ledger grants every customer, so the real ``pipeline.validate`` runs end to end: consent re-check, the
-frames, GX, the report, the row-level quarantine and its review items. Each (size, variant) runs in a
+records carry residual-PII hits, the policy tolerates 10 %), with each chunk's validation frame rows
+beside it (built by the redact task's own code, consent re-check included) and a SQLite helpdesk whose
+consent ledger grants every customer, so the real ``pipeline.validate`` runs end to end: the frames,
+GX, the report, the row-level quarantine and its review items. Each (size, variant) runs in a
 fresh child process that reports its peak RSS (``VmHWM``) before and after validate, and the time.
 
 The whole-frame variant is the same code with ``chunk_rows`` above N: one frame of every record, what
@@ -61,6 +62,7 @@ def generate(data_dir: Path, size: int, seed: int = 5) -> list[dict]:
     """Stage ``size`` redacted rows and a consent ledger; returns the redact stage's results."""
     from sqlalchemy import create_engine, insert
 
+    from support_curation.pipeline import _frame_rows
     from support_curation.records import write_jsonl_gz
     from support_curation.sources import helpdesk_schema as hs
     from support_curation.validation.gate import GATE_DETECTORS
@@ -126,8 +128,18 @@ def generate(data_dir: Path, size: int, seed: int = 5) -> list[dict]:
             )
         key = f"{rt.staging_prefix}/redacted/chunk-{number:05d}.jsonl.gz"
         write_jsonl_gz(rt.staging, key, rows)
+        # the chunk's validation frame rows, staged beside it as the redact task does
+        frame_key = key.replace("/redacted/", "/frames/")
+        write_jsonl_gz(rt.staging, frame_key, _frame_rows(rt, rows))
         redacted.append(
-            {"chunk": key, "records": len(rows), "excluded": {}, "quarantined": {}, "entities": {}}
+            {
+                "chunk": key,
+                "frame": frame_key,
+                "records": len(rows),
+                "excluded": {},
+                "quarantined": {},
+                "entities": {},
+            }
         )
     return redacted
 

@@ -6,9 +6,10 @@ For each day (`data_interval_start` to `data_interval_end`, UTC) this DAG:
 1. **extracts** tickets updated that day from the helpdesk database and chats that ended that day from
    the chat exports, keeping only the fields the training purpose needs (internal notes dropped);
    malformed input is quarantined with a reason;
-2. **joins consent**: a conversation is used only if its customer's latest `ai_training` consent for
-   the conversation's scope grants it (no record = no use); exclusions are counted by reason;
-3. **redacts** personal data in parallel chunks (one mapped task per chunk);
+2. **joins consent** and 3. **redacts** personal data in parallel chunks (one mapped `redact` task per
+   extracted chunk): a conversation is used only if its customer's latest `ai_training` consent for
+   the conversation's scope grants it (no record = no use; exclusions are counted by reason), then its
+   personal data is removed and the residual-PII gate counts what is left;
 4. **validates** the batch with the `residual_pii`, `consent`, `schema` and `volume` suites; a failing
    batch is quarantined and the run fails: nothing is published;
 5. **publishes** the partition `training_sets/support_conversations/dt=YYYY-MM-DD/` atomically
@@ -146,20 +147,21 @@ def curate_support_conversations() -> None:
             return extract_source(source, _runtime(get_current_context()["params"]["chunk_size"]))
 
     @task
-    def consent_join(extracts: list[dict]) -> list[dict]:
-        from support_curation.pipeline import consent_join as join
+    def plan_chunks(extracts: list[dict]) -> list[dict]:
+        from support_curation.pipeline import chunk_plan
 
-        with _fail_fast():
-            return join(list(extracts), _runtime())
+        return chunk_plan(list(extracts))  # the sources' chunks in one list: what redact maps over
 
     # queue: spaCy-heavy, on the Celery workers that serve "redaction" (ignored by the LocalExecutor);
     # pool: one slot per core that redacts, across every run at once (a backfill included); the pool, not a
-    # per-run cap, bounds the parallelism, so added workers serve one big day too
+    # per-run cap, bounds the parallelism, so added workers serve one big day too.
+    # Each task joins its chunk's consent first, so the consent look-ups run in parallel too.
     @task(queue="redaction", pool="redaction")
-    def redact(consented_chunk: dict) -> dict:
-        from support_curation.pipeline import redact_chunk
+    def redact(extracted_chunk: dict) -> dict:
+        from support_curation.pipeline import curate_chunk
 
-        return redact_chunk(consented_chunk, _runtime())
+        with _fail_fast():
+            return curate_chunk(extracted_chunk, _runtime())
 
     @task(trigger_rule="none_failed", retries=0)
     def validate(redacted: list[dict]) -> dict:
@@ -180,13 +182,14 @@ def curate_support_conversations() -> None:
             raise AirflowFailException(str(failure)) from None
 
     @task(trigger_rule="none_failed", outlets=[TRAINING_SET])
-    def publish(extracts: list[dict], consented: list[dict], redacted: list[dict], validation: dict) -> dict:
+    def publish(extracts: list[dict], redacted: list[dict], validation: dict) -> dict:
         from airflow.sdk.exceptions import AirflowSkipException
 
-        from support_curation.pipeline import publish_interval, record_dry_run
+        from support_curation.pipeline import consented_of, publish_interval, record_dry_run
 
         context = get_current_context()
-        stages = (list(extracts), list(consented or []), list(redacted or []))
+        redacted = list(redacted or [])
+        stages = (list(extracts), consented_of(redacted), redacted)
         if not context["params"]["publish"]:
             record_dry_run(*stages, _runtime(), validation=validation, run_id=context["run_id"])
             raise AirflowSkipException("dry run: validated, reported beside the published report")
@@ -214,10 +217,9 @@ def curate_support_conversations() -> None:
         return len(sweep_staging())
 
     extracts = extract.expand(source=list(SOURCES))
-    consented = consent_join(extracts)
-    redacted = redact.expand(consented_chunk=consented)
+    redacted = redact.expand(extracted_chunk=plan_chunks(extracts))
     validation = validate(redacted)
-    published = publish(extracts, consented, redacted, validation)
+    published = publish(extracts, redacted, validation)
     # a teardown: runs whatever happened, and does not decide the run's state
     published >> cleanup_staging().as_teardown()
     sweep_orphaned_staging()  # independent of this run's stages: it only removes other runs' leftovers

@@ -58,7 +58,7 @@ def test_policy_tags_retries_docs_and_schedule(dagbag):
 def test_main_dag_shape(dagbag):
     dag = dagbag.dags["curate_support_conversations"]
     assert set(dag.params.keys()) >= {"chunk_size", "publish"}
-    assert dag.task_dict["redact"].is_mapped, "redact must be mapped over the consented chunks"
+    assert dag.task_dict["redact"].is_mapped, "redact must be mapped over the extracted chunks"
     assert [o.uri for o in dag.task_dict["publish"].outlets] == [
         "curation://training_sets/support_conversations"
     ]

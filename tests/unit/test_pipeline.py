@@ -165,7 +165,37 @@ def test_redact_chunk_leaves_no_planted_value(run: Run) -> None:
 
 def test_redact_chunk_of_an_empty_consent_result_writes_nothing(run: Run) -> None:
     result = pipeline.redact_chunk({"chunk": None, "consented": 0, "excluded": {"no_consent": 3}}, run.rt)
-    assert result == {"chunk": None, "records": 0, "excluded": {}, "quarantined": {}, "entities": {}}
+    assert result == {
+        "chunk": None,
+        "frame": None,
+        "records": 0,
+        "excluded": {},
+        "quarantined": {},
+        "entities": {},
+    }
+
+
+def test_curate_chunk_is_the_consent_join_then_redaction_of_one_chunk(run: Run) -> None:
+    # the DAG's mapped task: the same staged files and counts as the two stages run one after the other
+    planned = pipeline.chunk_plan(run.extracts)
+    assert [p["number"] for p in planned] == list(range(len(run.consented)))
+    curated = [pipeline.curate_chunk(p, run.rt) for p in planned]
+    assert pipeline.consented_of(curated) == run.consented
+    assert [{k: v for k, v in c.items() if k != "consent"} for c in curated] == run.redacted
+
+
+def test_redact_chunk_stages_the_frame_validation_reads(run: Run) -> None:
+    from support_curation.validation.frame import FRAME_COLUMNS
+
+    for result in run.redacted:
+        if result["chunk"] is None:
+            continue
+        frame_rows = list(read_jsonl_gz(run.rt.staging, result["frame"]))
+        assert len(frame_rows) == result["records"]
+        assert all(set(row) == set(FRAME_COLUMNS) for row in frame_rows)  # counts and labels, no text
+        rows = list(read_jsonl_gz(run.rt.staging, result["chunk"]))
+        assert frame_rows == pipeline._frame_rows(run.rt, rows)
+        assert not [v for v in pii_values(run) if v in json.dumps(frame_rows)]
 
 
 # --- validate and publish --------------------------------------------------------------------------

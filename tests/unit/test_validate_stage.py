@@ -147,7 +147,7 @@ def test_staged_chunks_are_read_in_slices_with_the_same_result(
 ) -> None:
     data_dir, redacted, _ = staged
     whole = pipeline.validate(redacted, _runtime(data_dir, "lake-slices-whole"))
-    build = pipeline._validation_frame
+    build = pipeline._frame_rows
     slices: list[int] = []
 
     def counted(rt: pipeline.Runtime, rows: list[dict[str, Any]]) -> Any:
@@ -155,11 +155,34 @@ def test_staged_chunks_are_read_in_slices_with_the_same_result(
         return build(rt, rows)
 
     monkeypatch.setattr(pipeline, "VALIDATION_READ_ROWS", 4)
-    monkeypatch.setattr(pipeline, "_validation_frame", counted)
+    monkeypatch.setattr(pipeline, "_frame_rows", counted)
     sliced = pipeline.validate(redacted, _runtime(data_dir, "lake-slices-4"))
     assert slices == [4, 4, 1] * 3  # three staged files of 9 rows, never more than 4 rows held
     assert sliced["summary"] == whole["summary"]
     assert sliced["quarantined"] == whole["quarantined"]
+
+
+def test_frames_staged_by_the_redact_tasks_give_the_same_result_without_reading_text(
+    staged: tuple[Path, list[dict[str, Any]], dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir, redacted, _ = staged
+    rt = _runtime(data_dir, "lake-frames")
+    built_here = pipeline.validate(redacted, _runtime(data_dir, "lake-frames-built-here"))
+    with_frames = []
+    for result in redacted:  # what redact_chunk stages beside each chunk
+        frame_key = result["chunk"].replace("/redacted/", "/frames/")
+        rows = list(read_jsonl_gz(rt.staging, result["chunk"]))
+        write_jsonl_gz(rt.staging, frame_key, pipeline._frame_rows(rt, rows))
+        with_frames.append(result | {"frame": frame_key})
+
+    def no_text(*_: Any) -> Any:
+        raise AssertionError("validate framed staged text although the redact task staged the frame")
+
+    monkeypatch.setattr(pipeline, "_frame_rows", no_text)
+    from_frames = pipeline.validate(with_frames, rt, chunk_rows=4)
+    assert from_frames["summary"] == built_here["summary"]
+    assert from_frames["quarantined"] == built_here["quarantined"]
+    assert pipeline._held_records(rt, from_frames) == pipeline._held_records(rt, built_here)
 
 
 def test_batched_keeps_order_and_rejects_an_empty_size() -> None:

@@ -76,6 +76,16 @@ def build_validation_frame(
         gate_hits: record id -> the gate's counts when they were computed already (in the parallel
             redact tasks); a record without them is scanned here.
     """
+    return frame_from_rows(frame_rows(records, known_identifiers, consent_granted, gate_hits))
+
+
+def frame_rows(
+    records: Iterable[Mapping[str, Any]],
+    known_identifiers: Mapping[str, Iterable[str]],
+    consent_granted: Mapping[str, bool],
+    gate_hits: Mapping[str, Mapping[str, int]] | None = None,
+) -> list[dict[str, Any]]:
+    """The validation frame's rows as plain values (labels, flags, counts), to stage between tasks."""
     records = list(records)  # one chunk at a time: the NER batches across its records
     # counts computed elsewhere are used only when they cover every detector (a stale staging file
     # from an older gate must not pass a new detector as clean): the rest are scanned here
@@ -98,7 +108,12 @@ def build_validation_frame(
                 consent_granted.get(record_id, False) if record_id is not None else False,
             )
         )
-    frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+    return rows
+
+
+def frame_from_rows(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """The validation frame of :func:`frame_rows`' rows, with the dtypes every expectation expects."""
+    frame = pd.DataFrame(list(rows), columns=list(FRAME_COLUMNS))
     # Fixed dtypes, also for an empty batch, so every expectation meets the column type it expects.
     frame = frame.astype({name: "int64" for name in COUNT_COLUMNS} | {"consent_granted": "bool"})
     return frame.astype({name: "object" for name in LABEL_COLUMNS})
