@@ -405,6 +405,7 @@ def redact_chunk(consented: dict[str, Any], rt: Runtime) -> dict[str, Any]:
             continue
         rows.append(row)
     _gate(rows)
+    _mentions(rt, rows)
     out_key = chunk_key.replace("/consented/", "/redacted/")
     write_jsonl_gz(rt.staging, out_key, rows, compresslevel=STAGING_COMPRESSLEVEL)
     # the chunk's validation frame (counts only), built here in parallel rather than in the single validate
@@ -436,6 +437,19 @@ def _gate(rows: list[dict[str, Any]]) -> None:
     texts = [[str(m.get("content") or "") for m in row["record"]["messages"]] for row in rows]
     for row, hits in zip(rows, scan_records(texts), strict=True):
         row["gate"] = hits
+
+
+def _mentions(rt: Runtime, rows: list[dict[str, Any]]) -> None:
+    """The publication audit's indirect-identifier mentions per record (``row["mentions"]``).
+
+    Found here, in parallel, rather than in the single publish task: NER over every record with a rare
+    capitalised phrase was most of publish's own time. The staged text holds every mention already.
+    """
+    from support_curation.audit.indirect import record_mentions, scan_model
+
+    model = scan_model(rt.policy)
+    for row in rows:
+        row["mentions"] = record_mentions(row["record"], model)
 
 
 # --- 5. validate ----------------------------------------------------------------------------------
@@ -697,7 +711,7 @@ def publish_interval(
     counts = reconcile(extracts, consented, redacted, validation)
     from datetime import UTC as UTC_ZONE
 
-    from support_curation.audit.publication import publish_audited
+    from support_curation.audit.publication import RowAgain, publish_audited
     from support_curation.review.queue import ReviewPublication
 
     # the review side: draws the audit sample from the rows, adds the manifest's status and review fields
@@ -709,9 +723,10 @@ def publish_interval(
     )
     rows = ((r["record"], r["customer_id"]) for r in review.observe(_redacted_rows(rt, redacted, validation)))
 
-    def rows_again() -> Iterable[tuple[dict[str, Any], str]]:
+    def rows_again() -> Iterable[RowAgain]:
         # the audit's second pass reads the staged chunks again instead of spooling every record
-        return ((r["record"], r["customer_id"]) for r in _redacted_rows(rt, redacted, validation))
+        staged = _redacted_rows(rt, redacted, validation)
+        return ((r["record"], r["customer_id"], r.get("mentions")) for r in staged)
 
     # k-anonymity enforced on the rows, then the card, reports, charts and aggregates (counts only)
     manifest = publish_audited(

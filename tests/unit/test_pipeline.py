@@ -198,6 +198,16 @@ def test_redact_chunk_stages_the_frame_validation_reads(run: Run) -> None:
         assert not [v for v in pii_values(run) if v in json.dumps(frame_rows)]
 
 
+def test_redact_chunk_stages_the_mentions_the_publication_audit_counts(run: Run) -> None:
+    from support_curation.audit import indirect
+
+    model = indirect.scan_model(run.rt.policy)
+    assert model  # the policy's NER runs in the redaction task
+    staged = [row["mentions"] for row in run.redacted_rows]
+    # this day's records have none; test_publication's rows have them, and test_indirect counts them
+    assert staged == [[list(m) for m in indirect.record_mentions(r["record"], model)] for r in run.redacted_rows]
+
+
 # --- validate and publish --------------------------------------------------------------------------
 
 

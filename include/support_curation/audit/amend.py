@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from support_curation import publish
 from support_curation.audit import risk
-from support_curation.audit.indirect import IndirectScan
+from support_curation.audit.indirect import IndirectScan, scan_model
 from support_curation.audit.publication import (
     K_ANONYMITY,
     REPRESENTATION,
@@ -110,7 +110,7 @@ def republish(
             on_suppressed({r["record_id"] for r, _ in unspool(spool) if plan.apply(r) is None})
         metadata = _amended_metadata(metadata, report, forced, policy.audit.k_min)
         entities: dict[str, int] = {}
-        scan = IndirectScan(policy.audit.k_min, _ner_model(policy) if policy.audit.indirect_ner else None)
+        scan = IndirectScan(policy.audit.k_min, scan_model(policy))
 
         def shown() -> Iterator[Row]:
             for record, subject in unspool(spool):
@@ -227,12 +227,6 @@ def _risk_report(
         "amendments": int(prior.get("amendments", 0)) + 1,
         "indirect": indirect,
     }
-
-
-def _ner_model(policy: PipelinePolicy) -> str:
-    from support_curation.redaction.policy import load_redaction_policy
-
-    return load_redaction_policy(policy.redaction_policy_path).spacy_model
 
 
 def _read_json(storage: Storage, key: str) -> dict[str, Any] | None:

@@ -17,7 +17,11 @@ from typing import TYPE_CHECKING, Any
 from support_curation.redaction.frequency import ZIPF, word_frequency
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from support_curation.config import PipelinePolicy
+
+Mention = tuple[str, str]  # (kind, normalised mention)
 
 RARE_CAPITALISED = "rare_capitalised"
 ORGANISATION = "organisation"
@@ -101,9 +105,18 @@ def _job_titles(text: str) -> list[str]:
     return [m.group(1).lower() for m in _JOB.finditer(text)]
 
 
-def mentions(texts: Iterable[str], ner_model: str | None) -> list[tuple[str, str]]:
+def scan_model(policy: PipelinePolicy) -> str | None:
+    """The spaCy model the scan's NER runs, or None where the policy turns the NER off."""
+    if not policy.audit.indirect_ner:
+        return None
+    from support_curation.redaction.policy import load_redaction_policy
+
+    return load_redaction_policy(policy.redaction_policy_path).spacy_model
+
+
+def mentions(texts: Iterable[str], ner_model: str | None) -> list[Mention]:
     """(kind, normalised mention) in a record's texts, placeholders left out."""
-    found: list[tuple[str, str]] = []
+    found: list[Mention] = []
     for raw in texts:
         text = _PLACEHOLDER.sub("\x00", raw)
         rare = _rare_phrases(text)
@@ -117,6 +130,11 @@ def mentions(texts: Iterable[str], ner_model: str | None) -> list[tuple[str, str
     return found
 
 
+def record_mentions(record: Mapping[str, Any], ner_model: str | None) -> list[Mention]:
+    """:func:`mentions` in a record's messages."""
+    return mentions((m.get("content", "") for m in record.get("messages", [])), ner_model)
+
+
 class IndirectScan:
     """Collects mentions record by record; reports counts once the partition is complete."""
 
@@ -127,9 +145,12 @@ class IndirectScan:
         self._records_with: Counter[int] = Counter()
         self._per_record: list[tuple[int, ...]] = []
 
-    def add(self, record: Mapping[str, Any]) -> None:
-        texts = [m.get("content", "") for m in record.get("messages", [])]
-        ids = tuple(self._ids.setdefault(m, len(self._ids)) for m in mentions(texts, self.ner_model))
+    def add(self, record: Mapping[str, Any], found: Sequence[Sequence[str]] | None = None) -> None:
+        """Count a published record's mentions: ``found`` where they were found already (by
+        :func:`record_mentions` with this scan's model, on the same messages), else found here."""
+        if found is None:
+            found = record_mentions(record, self.ner_model)
+        ids = tuple(self._ids.setdefault((kind, text), len(self._ids)) for kind, text in found)
         self._records_with.update(set(ids))
         self._per_record.append(ids)
 

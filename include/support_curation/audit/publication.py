@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from support_curation import publish
 from support_curation.audit import aggregates, charts, datacard, representation, risk
 from support_curation.audit.groups import merge_groups, record_groups
-from support_curation.audit.indirect import IndirectScan
+from support_curation.audit.indirect import IndirectScan, Mention, scan_model
 from support_curation.layout import Area, PartitionRef, area_prefix, partition_day, partitions_in
 
 if TYPE_CHECKING:
@@ -48,6 +48,8 @@ RISK = "risk.json"
 CHARTS = "charts"
 
 Row = tuple[dict[str, Any], str]
+# a row read again, with the indirect scan's mentions where they were found already (None: found here)
+RowAgain = tuple[dict[str, Any], str, "Sequence[Mention] | None"]
 # The spool is a local temporary file, written and read back within the step: gzip's fastest level (as
 # for staging) keeps it ~4x smaller than plain JSON at a fraction of the default level's CPU.
 SPOOL_COMPRESSLEVEL = 1
@@ -137,12 +139,6 @@ def policy_hashes(policy: PipelinePolicy, policy_version: str) -> list[dict[str,
     ]
 
 
-def _ner_model(policy: PipelinePolicy) -> str:
-    from support_curation.redaction.policy import load_redaction_policy
-
-    return load_redaction_policy(policy.redaction_policy_path).spacy_model
-
-
 def _json(body: Any) -> bytes:
     return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
 
@@ -158,13 +154,15 @@ def publish_audited(
     hmac_key: str,
     metadata: dict[str, Any],
     publish_partition: Callable[..., publish.Manifest] = publish.publish_partition,
-    rows_again: Callable[[], Iterable[Row]] | None = None,
+    rows_again: Callable[[], Iterable[RowAgain]] | None = None,
 ) -> publish.Manifest:
     """Publish a partition with k-anonymity enforced and its audit written (see the module doc).
 
     ``rows_again``: the same rows once more, in the same order, where the caller can read them again
     (the pipeline's staged chunks); then no spool is written, which saves encoding and compressing
-    every record once. Raises RuntimeError when it gives another number of rows.
+    every record once. Each comes with its :func:`indirect.record_mentions` where the caller found them
+    already (the pipeline's redaction tasks, in parallel), else None. Raises RuntimeError when it gives
+    another number of rows.
 
     Raises:
         representation.RepresentationBlocked: a representation bound with action ``block`` failed.
@@ -181,7 +179,7 @@ def publish_audited(
     with tempfile.TemporaryDirectory(prefix="curation-audit-") as tmp:
         spool = Path(tmp) / "rows.jsonl.gz"
         seen = _spool(rows, None if rows_again else spool, policy)
-        second_pass = rows_again or (lambda: unspool(spool))
+        second_pass = rows_again or (lambda: ((record, subject, None) for record, subject in unspool(spool)))
         combos: Counter[tuple[str, ...]] = Counter()
         for (combo, _, _), count in seen.items():
             combos[combo] += count
@@ -228,11 +226,11 @@ def publish_audited(
         }
         cells: Counter[tuple[str, ...]] = Counter()
         agg_dims = list(audit_policy.aggregate_dimensions)
-        scan = IndirectScan(audit_policy.k_min, _ner_model(policy) if audit_policy.indirect_ner else None)
+        scan = IndirectScan(audit_policy.k_min, scan_model(policy))
 
         def published_rows() -> Iterator[Row]:
             read = 0
-            for record, customer_id in second_pass():
+            for record, customer_id, found in second_pass():
                 read += 1
                 shown = plan.apply(record)
                 if shown is None:
@@ -240,7 +238,7 @@ def publish_audited(
                 # aggregates count true values (segment premium, not "other"): their own small-cell
                 # suppression protects them, and analysts get the resolution k-anonymity took away
                 cells[aggregates.cell_key(record, agg_dims)] += 1
-                scan.add(shown)
+                scan.add(shown, found)  # generalising changes no message: the same mentions
                 yield shown, customer_id
             # before the manifest is written: the plan was made for the rows the first pass counted
             if read != seen.total():

@@ -55,6 +55,7 @@ def preload_redaction() -> None:
 
     import support_curation.pipeline  # noqa: F401
     import support_curation.validation.gate  # noqa: F401 - the task's imports, once
+    from support_curation.audit import indirect
     from support_curation.config import Settings, load_policy
     from support_curation.redaction import get_redactor
     from support_curation.validation import names
@@ -64,6 +65,8 @@ def preload_redaction() -> None:
     redactor = get_redactor(policy.redaction_policy_path)
     redactor.engine  # noqa: B018 - Presidio and the redactor's spaCy pipeline
     names._nlp()  # the gate's spaCy pipeline (tagger and NER)
+    if model := indirect.scan_model(policy):
+        indirect._ner(model)  # the publication audit's NER, which the task runs on its published records
     names.name_lists()
     # wordfreq's lists the gate reads (English; the other languages' small lists), loaded on first look-up;
     # straight from wordfreq, so that the gate's own look-up caches stay empty

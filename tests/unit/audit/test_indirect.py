@@ -42,6 +42,18 @@ def test_a_mention_many_records_share_is_not_rare() -> None:
     assert "quendrix" not in json.dumps(report).lower() and "zalvoria" not in json.dumps(report).lower()
 
 
+def test_mentions_found_beforehand_count_as_if_found_by_the_scan() -> None:
+    texts = ["my firm Quendrix Holdings is moving", "the order from Zalvoria arrived", "Hello"]
+    found_here = indirect.IndirectScan(k_min=2, ner_model=None)
+    given = indirect.IndirectScan(k_min=2, ner_model=None)
+    for text in texts:
+        found_here.add(_record(text))
+        # as staged JSON gives them back: lists; a record with no messages, so only `found` can count
+        given.add({}, [list(m) for m in indirect.record_mentions(_record(text), None)])
+    assert given.report() == found_here.report()
+    assert found_here.report()["records_with_rare"] == 2
+
+
 def _job_titles_slow(text: str) -> list[str]:
     return [m.group(1).lower() for m in indirect._JOB.finditer(text)]
 
