@@ -205,7 +205,8 @@ def test_redact_chunk_stages_the_mentions_the_publication_audit_counts(run: Run)
     assert model  # the policy's NER runs in the redaction task
     staged = [row["mentions"] for row in run.redacted_rows]
     # this day's records have none; test_publication's rows have them, and test_indirect counts them
-    assert staged == [[list(m) for m in indirect.record_mentions(r["record"], model)] for r in run.redacted_rows]
+    found = [indirect.record_mentions(row["record"], model) for row in run.redacted_rows]
+    assert staged == [[list(m) for m in mentions] for mentions in found]
 
 
 # --- validate and publish --------------------------------------------------------------------------
