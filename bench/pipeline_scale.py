@@ -3,6 +3,7 @@
     .venv/bin/python bench/pipeline_scale.py --sizes 1000 10000 [--workers 1 2]
     .venv/bin/python bench/pipeline_scale.py --executor celery --sizes 10000 --workers 1 2
     .venv/bin/python bench/pipeline_scale.py --executor celery --sizes 1000000 --workers 2   # ~idle machine
+    .venv/bin/python bench/pipeline_scale.py --executor celery --sizes 100000 --days 4 --workers 1 2
 
 The demo day of each size is generated once (in a process of its own, not counted as the pipeline's
 time) into ``bench/results/.demo-cache/`` and copied for every run, so ``--workers 1 2`` pays for one
@@ -22,6 +23,11 @@ day goes in as a one-day backfill through the REST API; wall time is the run's, 
 span of its task instances (first start to last end), and a sampler reads every process's peak RSS
 (``VmHWM``) from /proc: each component (scheduler, workers, ...) and each task process, which Airflow
 titles ``airflow worker -- <task instance id>`` and the REST API maps back to its task.
+
+``--days D`` (celery): the same N conversations spread over D days (N / D each), which go in as one
+backfill of D runs at once, as an operator backfills a month: one day's extract, validate and publish
+(single tasks, on the ``default`` worker) overlap other days' redaction. The wall time is the
+backfill's (the first run's start to the last run's end); the time per stage spans every day's tasks.
 
 ``--executor inprocess`` (default):
 
@@ -51,6 +57,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DAY = date(2024, 6, 3)
@@ -68,7 +75,12 @@ def _redact_worker(args: tuple[dict, str, str]) -> tuple[dict, float]:
     return redact_chunk(chunk, rt), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _generate(data_dir: str, size: int) -> None:
+def first_day(days: int) -> date:
+    """The first of ``days`` days that end on DAY."""
+    return DAY - timedelta(days=days - 1)
+
+
+def _generate(data_dir: str, size: int, days: int) -> None:
     from sqlalchemy import create_engine
 
     from support_curation.config import Settings
@@ -79,12 +91,12 @@ def _generate(data_dir: str, size: int) -> None:
     generate_demo(
         create_engine(settings.resolved_helpdesk_url),
         open_storage(settings.resolved_chat_root),
-        start=DAY,
-        days=1,
+        start=first_day(days),
+        days=days,
         seed=3,
         customers=max(40, size // 20),
-        tickets_per_day=size // 2,
-        chats_per_day=size - size // 2,
+        tickets_per_day=size // days // 2,
+        chats_per_day=size // days - size // days // 2,
     )
 
 
@@ -109,21 +121,23 @@ def check_chunks(size: int, chunk_size: int) -> int:
     return chunks
 
 
-def demo_day(size: int, data_dir: Path) -> float:
-    """A copy of the size's demo day in ``data_dir`` (generated once, in a process of its own); the
-    seconds the generation took (0 when the cached day was copied)."""
+def demo_day(size: int, data_dir: Path, days: int = 1) -> float:
+    """A copy of the size's demo days in ``data_dir`` (generated once, in a process of its own); the
+    seconds the generation took (0 when the cached days were copied)."""
     import hashlib
 
     import support_curation.demo as demo
 
     # keyed by the generator's code too: a changed generator never serves a stale day
     code = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(Path(demo.__file__).parent.glob("*.py"))))
-    cached = CACHE / f"{size}-{code.hexdigest()[:12]}"
+    cached = CACHE / (f"{size}-{code.hexdigest()[:12]}" + (f"-{days}d" if days > 1 else ""))
     seconds = 0.0
     if not (cached / ".complete").exists():
         shutil.rmtree(cached, ignore_errors=True)
         t0 = time.perf_counter()
-        generator = multiprocessing.get_context("spawn").Process(target=_generate, args=(str(cached), size))
+        generator = multiprocessing.get_context("spawn").Process(
+            target=_generate, args=(str(cached), size, days)
+        )
         generator.start()
         generator.join()
         if generator.exitcode:
@@ -262,13 +276,13 @@ def _span(tis: list[dict]) -> float:
     return (max(ends) - min(starts)).total_seconds() if starts and ends else 0.0
 
 
-def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float) -> dict:
-    """One day of ``size`` conversations through the scheduler and ``workers`` Celery workers."""
+def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float, days: int = 1) -> dict:
+    """``size`` conversations over ``days`` days through the scheduler and ``workers`` Celery workers."""
     from support_curation.devenv import deploy_stack as deploy
 
     state = Path(tempfile.mkdtemp(prefix="curation-scale-celery-"))
     data_dir = state / "curation"
-    generate_s = demo_day(size, data_dir)
+    generate_s = demo_day(size, data_dir, days)
     # as `make up CELERY=1` deploys it: N redaction workers of one process each (they preload the
     # models) and one `default` worker of two processes, which runs the two sources' extracts side by
     # side and the single tasks without the redaction workers' preloaded pages in their RSS
@@ -299,10 +313,10 @@ def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float
         stack.request("PATCH", f"/api/v2/dags/{deploy.DAG_ID}", {"is_paused": False}, token=token)
         body = {
             "dag_id": deploy.DAG_ID,
-            "from_date": f"{DAY.isoformat()}T00:00:00Z",
+            "from_date": f"{first_day(days).isoformat()}T00:00:00Z",
             "to_date": f"{DAY.isoformat()}T00:00:00Z",
             "reprocess_behavior": "none",
-            "max_active_runs": 1,
+            "max_active_runs": days,  # every day at once: the pools and the queues share out the cores
             "run_backwards": False,
             "dag_run_conf": {},
         }
@@ -318,15 +332,12 @@ def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float
             token = stack.token("admin")  # a long day outlives one token
             backfill = stack.request("GET", f"/api/v2/backfills/{backfill['id']}", token=token)[1]
         time.sleep(1)  # the sampler's last look at the exited task processes' peers
-        [run] = stack.request("GET", f"/api/v2/dags/{deploy.DAG_ID}/dagRuns", token=token)[1]["dag_runs"]
-        # paged: the API caps a page at [api] maximum_page_limit (100), a 1M day has 200 redact tasks
-        path = f"/api/v2/dags/{deploy.DAG_ID}/dagRuns/{run['dag_run_id']}/taskInstances?limit=100"
+        runs = stack.request("GET", f"/api/v2/dags/{deploy.DAG_ID}/dagRuns", token=token)[1]["dag_runs"]
+        if len(runs) != days:
+            raise SystemExit(f"N={size:,} workers={workers}: {len(runs)} runs for {days} days")
         tis: list[dict] = []
-        while True:
-            page = stack.request("GET", f"{path}&offset={len(tis)}", token=token)[1]
-            tis += page["task_instances"]
-            if len(page["task_instances"]) < 100 or len(tis) >= (page.get("total_entries") or 0) > 0:
-                break
+        for run in runs:
+            tis += _task_instances(stack, token, run["dag_run_id"])
     finally:
         sampler.stopped.set()
         sampler.join()
@@ -350,12 +361,18 @@ def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float
     from support_curation.publish import read_manifest
     from support_curation.storage import open_storage
 
-    manifest = read_manifest(open_storage(str(data_dir / "lake")), "support_conversations", f"dt={DAY}")
-    counts = (manifest or {}).get("counts", {})
+    lake = open_storage(str(data_dir / "lake"))
+    manifests = [
+        read_manifest(lake, "support_conversations", f"dt={first_day(days) + timedelta(days=d)}")
+        for d in range(days)
+    ]
+    counts = _sum_counts([(m or {}).get("counts", {}) for m in manifests])
     redact_durations = [float(t["duration"] or 0) for t in by_task.get("redact", [])]
     shutil.rmtree(state, ignore_errors=True)
+    # the backfill's: the first run's start to the last run's end (one day: the run's own)
     wall = (
-        datetime.fromisoformat(run["end_date"]) - datetime.fromisoformat(run["start_date"])
+        max(datetime.fromisoformat(r["end_date"]) for r in runs)
+        - min(datetime.fromisoformat(r["start_date"]) for r in runs)
     ).total_seconds()
     # the DAG joins consent inside each redact task (after plan_chunks lists the extracted chunks)
     stages = ("extract", "plan_chunks", "redact", "validate", "publish")
@@ -373,7 +390,8 @@ def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float
         "executor": "celery",
         "size": size,
         "workers": workers,
-        "state": run["state"],
+        "days": days,
+        "state": "+".join(sorted({r["state"] for r in runs})),
         "counts": counts,
         "generate_seconds": round(generate_s, 1),
         "seconds": seconds,
@@ -401,6 +419,31 @@ def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float
     }
 
 
+def _task_instances(stack: Any, token: str, run_id: str) -> list[dict]:
+    """A run's task instances, paged: the API caps a page at [api] maximum_page_limit (100)."""
+    from support_curation.devenv import deploy_stack as deploy
+
+    path = f"/api/v2/dags/{deploy.DAG_ID}/dagRuns/{run_id}/taskInstances?limit=100"
+    tis: list[dict] = []
+    while True:
+        page = stack.request("GET", f"{path}&offset={len(tis)}", token=token)[1]
+        tis += page["task_instances"]
+        if len(page["task_instances"]) < 100 or len(tis) >= (page.get("total_entries") or 0) > 0:
+            return tis
+
+
+def _sum_counts(counts: list[dict]) -> dict:
+    """Manifest counts added up over days (nested reason counts included)."""
+    total: dict = {}
+    for day in counts:
+        for key, value in day.items():
+            if isinstance(value, dict):
+                total[key] = _sum_counts([total.get(key, {}), value])
+            elif isinstance(value, int):
+                total[key] = total.get(key, 0) + value
+    return total
+
+
 def _handover_mean(tis: list[dict]) -> float | None:
     """Mean seconds from a worker's task end to its next task's start, over the given task instances."""
     by_host: dict[str, list[tuple[datetime, datetime]]] = {}
@@ -419,26 +462,32 @@ def _handover_mean(tis: list[dict]) -> float | None:
 TARGET_SPEEDUP = 1.8  # #17: 2 workers at least this much faster than 1
 
 
-def speedups(rows: list[dict]) -> dict[int, dict[str, float]]:
-    """Per size run with 1 and 2 workers: how much faster 2 were, for the whole run and for redaction."""
-    by_size: dict[int, dict[int, dict]] = {}
+def speedups(rows: list[dict]) -> dict[str, dict[str, float]]:
+    """Per size (and days) run with 1 and 2 workers: how much faster 2 were, for the whole run and for
+    redaction. Keyed "100000" for one day, "100000/4d" for a backfill of 4 days."""
+    by_size: dict[str, dict[int, dict]] = {}
     for row in rows:
-        by_size.setdefault(row["size"], {})[row["workers"]] = row
+        by_size.setdefault(_key(row["size"], row.get("days", 1)), {})[row["workers"]] = row
     out = {}
-    for size, runs in by_size.items():
+    for key, runs in by_size.items():
         if 1 in runs and 2 in runs:
             one, two = runs[1], runs[2]
-            out[size] = {
+            out[key] = {
                 "run": round(one["pipeline_seconds"] / two["pipeline_seconds"], 2),
                 "redact": round(one["seconds"]["redact"] / two["seconds"]["redact"], 2),
             }
     return out
 
 
+def _key(size: int, days: int) -> str:
+    return str(size) if days == 1 else f"{size}/{days}d"
+
+
 def _print_row(row: dict, executor: str) -> None:
     if executor == "celery":
         print(
-            f"N={row['size']:>9,} celery workers={row['workers']} ({row['state']})  "
+            f"N={row['size']:>9,} over {row.get('days', 1)} day(s) celery workers={row['workers']} "
+            f"({row['state']})  "
             f"run {row['pipeline_seconds']:>8.1f} s  "
             + "  ".join(f"{k} {v} s" for k, v in row["seconds"].items())
             + f"\n   conv/s {row['conversations_per_s']}\n   redact tasks {row['redact_tasks']} of "
@@ -470,6 +519,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--chunk-size", type=int, default=None, help="default: size // 40 in [500, 10000]")
     parser.add_argument("--executor", choices=("inprocess", "celery"), default="inprocess")
+    parser.add_argument("--days", type=int, default=1, help="celery: spread each size over this many days")
     parser.add_argument(
         "--deadline-minutes", type=float, default=240, help="celery: give up on a run after this long"
     )
@@ -478,16 +528,21 @@ def main() -> None:
 
     if args.child:  # one measurement, in its own process
         if args.executor == "celery":
-            row = run_celery(args.sizes[0], args.workers[0], args.chunk_size, args.deadline_minutes)
+            row = run_celery(
+                args.sizes[0], args.workers[0], args.chunk_size, args.deadline_minutes, args.days
+            )
         else:
             row = run_one(args.sizes[0], args.workers[0], args.chunk_size)
         print(json.dumps(row))
         return
 
-    chunk_sizes = {size: args.chunk_size or auto_chunk_size(size) for size in args.sizes}
+    if args.days > 1 and args.executor != "celery":
+        parser.error("--days: celery only")
+    # chunks as for one day of the day's size: a backfill's days are redacted as its days would be
+    chunk_sizes = {size: args.chunk_size or auto_chunk_size(size // args.days) for size in args.sizes}
     if args.executor == "celery":  # before any run: a mapped task over max_map_length fails the day
         for size, chunk_size in chunk_sizes.items():
-            check_chunks(size, chunk_size)
+            check_chunks(size // args.days, chunk_size)
     rows = []
     for size in args.sizes:
         for workers in args.workers:
@@ -505,21 +560,25 @@ def main() -> None:
                 args.executor,
                 "--deadline-minutes",
                 str(args.deadline_minutes),
+                "--days",
+                str(args.days),
             ]
             env = {**os.environ, "GX_ANALYTICS_ENABLED": "false"}
             out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
             rows.append(json.loads(out.strip().splitlines()[-1]))
             _print_row(rows[-1], args.executor)
-        if size in (ratios := speedups(rows)):
-            ratio = ratios[size]
+        if (key := _key(size, args.days)) in (ratios := speedups(rows)):
+            ratio = ratios[key]
             print(
-                f"N={size:,}: 2 workers vs 1: whole run {ratio['run']:.2f}x, "
+                f"N={size:,} over {args.days} day(s): 2 workers vs 1: whole run {ratio['run']:.2f}x, "
                 f"redaction {ratio['redact']:.2f}x faster (target >= {TARGET_SPEEDUP}x: "
                 f"{'met' if min(ratio.values()) >= TARGET_SPEEDUP else 'NOT met'})",
                 flush=True,
             )
     RESULTS.mkdir(exist_ok=True)
     name = "pipeline_scale_celery.json" if args.executor == "celery" else "pipeline_scale.json"
+    if args.days > 1:
+        name = name.replace(".json", f"_{args.days}d.json")
     summary = {"runs": rows, "speedup_1_to_2_workers": speedups(rows)}
     (RESULTS / name).write_text(json.dumps(summary, indent=2))
 
