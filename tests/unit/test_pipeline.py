@@ -204,7 +204,11 @@ def test_redact_chunk_stages_the_mentions_the_publication_audit_counts(run: Run)
     model = indirect.scan_model(run.rt.policy)
     assert model  # the policy's NER runs in the redaction task
     staged = [row["mentions"] for row in run.redacted_rows]
-    # this day's records have none; test_publication's rows have them, and test_indirect counts them
+    # this day's records have none, so a planted one: found with the policy's model, as publish would
+    planted = [{"record": {"messages": [{"role": "customer", "content": "my firm Quendrix Holdings moved"}]}}]
+    pipeline._mentions(run.rt, planted)
+    assert (indirect.RARE_CAPITALISED, "quendrix holdings") in planted[0]["mentions"]
+    assert planted[0]["mentions"] == indirect.record_mentions(planted[0]["record"], model)
     found = [indirect.record_mentions(row["record"], model) for row in run.redacted_rows]
     assert staged == [[list(m) for m in mentions] for mentions in found]
 
