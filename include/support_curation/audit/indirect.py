@@ -4,7 +4,9 @@ Redaction removes names, contacts and numbers; what stays may still narrow a cus
 capitalised phrase (a small firm's or a street's name), an organisation or place (spaCy NER), a job
 title. A mention is *rare* when it occurs in fewer than ``k_min`` published records of the partition:
 a product name that hundreds of conversations share singles nobody out; the one mention of
-"Northwind Traders" may. Per record and summarised, as counts only: no phrase leaves this module.
+"Northwind Traders" may. Per record and summarised, as counts only: no phrase reaches a report. (The
+pipeline's redaction tasks stage each record's mentions beside its redacted text, which holds them
+anyway, for publish to count; staging is deleted after the run.)
 """
 
 from __future__ import annotations
