@@ -433,14 +433,17 @@ def _task_instances(stack: Any, token: str, run_id: str) -> list[dict]:
 
 
 def _sum_counts(counts: list[dict]) -> dict:
-    """Manifest counts added up over days (nested reason counts included)."""
+    """Manifest counts added up over days: totals, and reason -> count maps with the pipeline's own sum."""
+    from support_curation.records import add_counts
+
     total: dict = {}
     for day in counts:
         for key, value in day.items():
-            if isinstance(value, dict):
-                total[key] = _sum_counts([total.get(key, {}), value])
-            elif isinstance(value, int):
-                total[key] = total.get(key, 0) + value
+            total[key] = (
+                add_counts(total.get(key, {}), value)
+                if isinstance(value, dict)
+                else total.get(key, 0) + value
+            )
     return total
 
 
