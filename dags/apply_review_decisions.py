@@ -83,7 +83,8 @@ def apply_review_decisions() -> None:
         pending = partitions_with_pending(ctx.store, ctx.dataset)
         return [p for p in pending if p == wanted] if wanted else pending
 
-    @task(outlets=[TRAINING_SET])
+    # multiple_outputs=False: one XCom per result; inferred from `-> dict`, each key would be one more
+    @task(multiple_outputs=False, outlets=[TRAINING_SET])
     def apply(partition: str) -> dict[str, Any]:
         from support_curation import publish
         from support_curation.review.apply import apply_partition
@@ -96,7 +97,7 @@ def apply_review_decisions() -> None:
         event.extra = {"partition": partition, "status": summary["status"], "reason": "review_decisions"}
         return summary
 
-    @task
+    @task(multiple_outputs=False)
     def report(applied: list[dict[str, Any]]) -> dict[str, Any]:
         from support_curation.review.report import leak_report
 

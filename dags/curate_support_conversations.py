@@ -139,7 +139,9 @@ def _fail_fast() -> Iterator[None]:
     },
 )
 def curate_support_conversations() -> None:
-    @task
+    # multiple_outputs=False on every task that returns a dict: Airflow infers True from `-> dict` and
+    # then also pushes each key as an XCom of its own (a redact task: 8 more API calls and metadata rows)
+    @task(multiple_outputs=False)
     def extract(source: str) -> dict:
         from support_curation.pipeline import extract as extract_source
 
@@ -156,14 +158,14 @@ def curate_support_conversations() -> None:
     # pool: one slot per core that redacts, across every run at once (a backfill included); the pool, not a
     # per-run cap, bounds the parallelism, so added workers serve one big day too.
     # Each task joins its chunk's consent first, so the consent look-ups run in parallel too.
-    @task(queue="redaction", pool="redaction")
+    @task(multiple_outputs=False, queue="redaction", pool="redaction")
     def redact(extracted_chunk: dict) -> dict:
         from support_curation.pipeline import curate_chunk
 
         with _fail_fast():
             return curate_chunk(extracted_chunk, _runtime())
 
-    @task(trigger_rule="none_failed", retries=0)
+    @task(multiple_outputs=False, trigger_rule="none_failed", retries=0)
     def validate(redacted: list[dict]) -> dict:
         from support_curation.pipeline import ValidationFailed
         from support_curation.pipeline import validate as run_validation
@@ -181,7 +183,7 @@ def curate_support_conversations() -> None:
         except ValidationFailed as failure:  # the message holds counts and a report link only
             raise AirflowFailException(str(failure)) from None
 
-    @task(trigger_rule="none_failed", outlets=[TRAINING_SET])
+    @task(multiple_outputs=False, trigger_rule="none_failed", outlets=[TRAINING_SET])
     def publish(extracts: list[dict], redacted: list[dict], validation: dict) -> dict:
         from airflow.sdk.exceptions import AirflowSkipException
 

@@ -67,7 +67,8 @@ from airflow.sdk import CronTriggerTimetable, Param, dag, get_current_context, t
     },
 )
 def enforce_consent_revocations() -> None:
-    @task
+    # multiple_outputs=False: one XCom per result; inferred from `-> dict`, each key would be one more
+    @task(multiple_outputs=False)
     def plan() -> dict[str, Any]:
         from support_curation.lifecycle.enforcement import Enforcement
 
@@ -76,7 +77,7 @@ def enforce_consent_revocations() -> None:
         until = context["dag_run"].run_after
         return Enforcement.from_settings().plan(until, full_scan=context["params"]["full_scan"])
 
-    @task
+    @task(multiple_outputs=False)
     def expire(plan: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         from support_curation.lifecycle.enforcement import Enforcement
 
@@ -84,13 +85,13 @@ def enforce_consent_revocations() -> None:
             return {"training": [], "other_areas": []}
         return Enforcement.from_settings().expire(plan)
 
-    @task
+    @task(multiple_outputs=False)
     def remove(plan: dict[str, Any]) -> dict[str, Any]:
         from support_curation.lifecycle.enforcement import Enforcement
 
         return Enforcement.from_settings().remove(plan)
 
-    @task
+    @task(multiple_outputs=False)
     def record(plan: dict[str, Any], expired: dict[str, Any], removed: dict[str, Any]) -> dict[str, Any]:
         from support_curation.lifecycle.enforcement import Enforcement
 

@@ -64,3 +64,10 @@ def test_main_dag_shape(dagbag):
     ]
     assert dag.task_dict["cleanup_staging"].is_teardown
     assert dag.catchup is False and dag.max_active_runs >= 1
+
+
+def test_each_task_result_is_one_xcom(dagbag):
+    # a `-> dict` task would otherwise push every key as an XCom of its own besides return_value
+    for dag in dagbag.dags.values():
+        for task in dag.tasks:
+            assert task.multiple_outputs is False, f"{dag.dag_id}.{task.task_id}"
