@@ -102,6 +102,7 @@ def _generate(data_dir: str, size: int, days: int) -> None:
 
 CACHE = RESULTS / ".demo-cache"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+TASK_TITLE = "airflow worker -- "  # a task process's title: ``airflow worker -- <task instance id>``
 MAX_MAP_LENGTH = 1024  # Airflow's [core] max_map_length: a mapped task of more chunks fails its run
 
 
@@ -227,13 +228,14 @@ class RssSampler(threading.Thread):
 
     Each deployment component is a session leader (``start_new_session``), and the task processes a worker
     forks stay in its session: polling the sessions catches each process's peak just before it exits.
-    A process's CPU time is exact however seldom it is polled: when its parent (a task's supervisor) reaps
-    it, the kernel adds all of it to the parent's ``cutime``/``cstime``, read at the next round. So the
-    sampler polls every 0.5 s, and takes ~1 % of a core, not the ~4 % it took every 0.2 s.
+    A process's CPU time is exact although it ran on after its last sample: when its parent (a task's
+    supervisor) reaps it, the kernel adds all of it to the parent's ``cutime``/``cstime``, read at the next
+    round. A round reads only the sessions' processes (others are looked at once), and a task process's
+    title until it is final: the sampler's own CPU is part of what the machine has left for the run.
     """
 
     def __init__(
-        self, sessions: dict[int, str], interval: float = 0.5, disk_root: Path | None = None
+        self, sessions: dict[int, str], interval: float = 0.2, disk_root: Path | None = None
     ) -> None:
         super().__init__(daemon=True)
         self.sessions = sessions  # session id -> component name
@@ -242,6 +244,7 @@ class RssSampler(threading.Thread):
         self.cpu: dict[int, float] = {}  # pid -> user + system seconds at its last sample (exact once reaped)
         self.parent: dict[int, int] = {}  # pid -> ppid
         self.reaped_cpu: dict[int, float] = {}  # pid -> CPU seconds of its children that it has reaped
+        self.outsiders: set[int] = set()  # pids seen outside the sessions: not read again
         self.disk_root = disk_root  # also the peak size of this folder (input, staging, lake, logs)
         self.disk_peak_mb = 0.0
         self.stopped = threading.Event()
@@ -257,7 +260,7 @@ class RssSampler(threading.Thread):
                 parent = self.parent[pid]
                 if parent in alive and parent in before:
                     self.cpu[pid] = max(self.cpu[pid], self.reaped_cpu[parent] - before[parent])
-            if self.disk_root is not None and rounds % 20 == 0:  # every ~10 s: a few hundred files
+            if self.disk_root is not None and rounds % 50 == 0:  # every ~10 s: a few hundred files
                 with contextlib.suppress(OSError):  # a staged file removed while walking
                     self.disk_peak_mb = max(self.disk_peak_mb, disk_mb(self.disk_root))
             rounds += 1
@@ -265,12 +268,15 @@ class RssSampler(threading.Thread):
 
     def _sample(self, pid: int) -> bool:
         """Sample ``pid`` if it is in one of the sessions; whether it is."""
+        if pid in self.outsiders:
+            return False
         member = False
         # StopIteration: a zombie (exited, not yet reaped) has no VmHWM line
         with contextlib.suppress(OSError, ValueError, IndexError, StopIteration):
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             component = self.sessions.get(int(fields[3]))  # the session id
             if component is None:
+                self.outsiders.add(pid)
                 return False
             self.parent[pid] = int(fields[1])
             self.cpu[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
@@ -279,11 +285,16 @@ class RssSampler(threading.Thread):
             status = Path(f"/proc/{pid}/status").read_text()
             hwm = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
             mb = int(hwm.split()[1]) / 1024
-            title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             previous = self.peaks.get(pid)
+            # a task process keeps the title Airflow gives it: read it until then
+            title = previous[1] if previous and previous[1].startswith(TASK_TITLE) else _title(pid)
             if previous is None or mb > previous[2] or title != previous[1]:
-                self.peaks[pid] = (component, title.strip(), max(mb, previous[2] if previous else 0.0))
+                self.peaks[pid] = (component, title, max(mb, previous[2] if previous else 0.0))
         return member
+
+
+def _title(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
 
 
 def _span(tis: list[dict]) -> float:
@@ -367,8 +378,8 @@ def run_celery(size: int, workers: int, chunk_size: int, deadline_minutes: float
     task_cpu: dict[str, float] = {}
     component_cpu: dict[str, float] = {}
     for pid, (component, title, mb) in sampler.peaks.items():
-        if title.startswith("airflow worker -- "):
-            task = ti_task.get(title.removeprefix("airflow worker -- ").strip(), "?")
+        if title.startswith(TASK_TITLE):
+            task = ti_task.get(title.removeprefix(TASK_TITLE).strip(), "?")
             tasks[task] = max(tasks.get(task, 0.0), mb)
             task_cpu[task] = task_cpu.get(task, 0.0) + sampler.cpu.get(pid, 0.0)
         elif not title.startswith("airflow task supervisor"):
