@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/pipeline_scale.py --sizes 1000 10000 [--workers 1 2]
     .venv/bin/python bench/pipeline_scale.py --executor celery --sizes 10000 --workers 1 2
+    .venv/bin/python bench/pipeline_scale.py --executor celery --sizes 100000 --workers 1 2 2 1  # ABBA
     .venv/bin/python bench/pipeline_scale.py --executor celery --sizes 1000000 --workers 2   # ~idle machine
     .venv/bin/python bench/pipeline_scale.py --executor celery --sizes 100000 --days 4 --workers 1 2
 
@@ -13,7 +14,9 @@ start: the supervisor noticing the exit, Celery, the task process's start) and ~
 workers, so chunks of a big day are big; 1M gets 10,000 (100 mapped tasks, under Airflow's
 ``max_map_length`` of 1,024, which the bench checks before it starts; a task's peak RSS grows by
 ~40 MB from 5,000 to 10,000). With ``--workers 1 2`` both runs use the same chunks, and the speed-up
-from 1 to 2 workers is printed for the whole run and for the redaction stage.
+from 1 to 2 workers is printed for the whole run and for the redaction stage. Repeated runs of a worker
+count are averaged: on shared cores the machine's speed drifts by up to ~10 % between two runs, and the
+ABBA order (``--workers 1 2 2 1``) cancels a steady drift.
 
 ``--executor celery``: the real thing. A local deployment (``devenv.deploy_stack``: PostgreSQL, Redis,
 api-server, scheduler with the CeleryExecutor, dag-processor) with N Celery workers of one process each
