@@ -257,7 +257,8 @@ class RssSampler(threading.Thread):
         alive: set[int] = set()
         while not self.stopped.is_set():
             before = {pid: self.reaped_cpu[pid] for pid in alive}
-            pids = (int(entry.name) for entry in os.scandir("/proc") if entry.name.isdigit())
+            pids = {int(entry.name) for entry in os.scandir("/proc") if entry.name.isdigit()}
+            self.outsiders &= pids  # an exited outsider's pid may come back as a session's process
             alive = {pid for pid in pids if self._sample(pid)}
             for pid in set(before) - alive:  # exited since the last round: its parent has reaped its CPU
                 parent = self.parent[pid]
