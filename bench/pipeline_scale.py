@@ -60,6 +60,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from statistics import fmean
 from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -525,17 +526,14 @@ def speedups(rows: list[dict]) -> dict[str, dict[str, float]]:
                 for r in one + two
                 if r.get("redact_conversations_per_cpu_second")
             ]
+            run = [fmean(r["pipeline_seconds"] for r in rs) for rs in (one, two)]
+            redact = [fmean(r["seconds"]["redact"] for r in rs) for rs in (one, two)]
             out[key] = {
-                "run": round(_mean(one, "pipeline_seconds") / _mean(two, "pipeline_seconds"), 2),
-                "redact": round(_mean(one, "redact") / _mean(two, "redact"), 2),
+                "run": round(run[0] / run[1], 2),
+                "redact": round(redact[0] / redact[1], 2),
                 "cpu_rate_spread": round(max(known) / min(known), 3) if known else None,
             }
     return out
-
-
-def _mean(rows: list[dict], what: str) -> float:
-    """Mean wall seconds of the runs: the whole run's (``pipeline_seconds``) or a stage's."""
-    return sum(float(r[what] if what == "pipeline_seconds" else r["seconds"][what]) for r in rows) / len(rows)
 
 
 def _key(size: int, days: int) -> str:
